@@ -1,0 +1,71 @@
+//! Answers for requests no endpoint serves, and the real server's CORS behaviour.
+
+use axum::extract::Request;
+use axum::http::header::{
+    ACCESS_CONTROL_ALLOW_CREDENTIALS, ACCESS_CONTROL_ALLOW_HEADERS, ACCESS_CONTROL_ALLOW_METHODS,
+    ACCESS_CONTROL_ALLOW_ORIGIN, ACCESS_CONTROL_MAX_AGE, ACCESS_CONTROL_REQUEST_HEADERS,
+    ACCESS_CONTROL_REQUEST_METHOD, CONTENT_TYPE, COOKIE, ORIGIN, VARY,
+};
+use axum::http::{HeaderValue, Method};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+use crate::error::ApiError;
+
+/// An unknown path. The real server serves its web UI's `index.html` to any unknown GET; the
+/// mock has no UI and answers 404 `{"detail":"Not Found"}` (see `docs/differences.md`). Other
+/// methods get the real server's 405.
+pub async fn unknown_path(method: Method) -> ApiError {
+    if method == Method::GET || method == Method::HEAD {
+        ApiError::RouteNotFound
+    } else {
+        ApiError::MethodNotAllowed
+    }
+}
+
+/// A known path with a method it does not serve: 405, except GET/HEAD, which on the real server
+/// fall through to the web UI (our 404, as for unknown paths).
+pub async fn method_not_allowed(method: Method) -> ApiError {
+    unknown_path(method).await
+}
+
+/// Starlette's `CORSMiddleware` as Argilla configures it (any origin, credentials allowed).
+/// A preflight is answered here; other requests with an `Origin` get the allow headers.
+pub async fn cors(request: Request, next: Next) -> Response {
+    let Some(origin) = request.headers().get(ORIGIN).cloned() else {
+        return next.run(request).await;
+    };
+    let is_preflight = request.method() == Method::OPTIONS
+        && request.headers().contains_key(ACCESS_CONTROL_REQUEST_METHOD);
+    if is_preflight {
+        let requested_headers = request.headers().get(ACCESS_CONTROL_REQUEST_HEADERS).cloned();
+        let mut response = "OK".into_response();
+        let headers = response.headers_mut();
+        headers.insert(CONTENT_TYPE, HeaderValue::from_static("text/plain; charset=utf-8"));
+        headers.insert(VARY, HeaderValue::from_static("Origin"));
+        headers.insert(
+            ACCESS_CONTROL_ALLOW_METHODS,
+            HeaderValue::from_static("DELETE, GET, HEAD, OPTIONS, PATCH, POST, PUT"),
+        );
+        headers.insert(ACCESS_CONTROL_MAX_AGE, HeaderValue::from_static("600"));
+        headers.insert(ACCESS_CONTROL_ALLOW_CREDENTIALS, HeaderValue::from_static("true"));
+        headers.insert(ACCESS_CONTROL_ALLOW_ORIGIN, origin);
+        if let Some(requested) = requested_headers {
+            headers.insert(ACCESS_CONTROL_ALLOW_HEADERS, requested);
+        }
+        return response;
+    }
+    // With credentials (cookies) the origin must be echoed; without, Starlette sends `*`.
+    let has_cookie = request.headers().contains_key(COOKIE);
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    let allow_origin = if has_cookie {
+        headers.append(VARY, HeaderValue::from_static("Origin"));
+        origin
+    } else {
+        HeaderValue::from_static("*")
+    };
+    headers.insert(ACCESS_CONTROL_ALLOW_ORIGIN, allow_origin);
+    headers.insert(ACCESS_CONTROL_ALLOW_CREDENTIALS, HeaderValue::from_static("true"));
+    response
+}

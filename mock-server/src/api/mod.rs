@@ -1,0 +1,40 @@
+//! The HTTP API, one module per Argilla API generation.
+//!
+//! `v0` is `/api/…`, `v1` is `/api/v1/…`, as served by Argilla 1.14. A later server profile
+//! (e.g. Argilla 2.x) gets its own module beside these.
+
+mod fallback;
+mod v0;
+mod v1;
+
+use axum::extract::DefaultBodyLimit;
+use axum::Router;
+use tower_http::compression::predicate::SizeAbove;
+use tower_http::compression::CompressionLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::state::AppState;
+
+/// Responses of at least this many bytes are compressed when the client asks (as the real
+/// server's middleware does).
+const COMPRESS_FROM_BYTES: u16 = 512;
+
+/// The whole API as a router, with the real server's middleware: CORS, compression, a body
+/// limit, and request tracing.
+pub fn router(state: AppState, max_body_bytes: usize) -> Router {
+    Router::new()
+        .nest("/api/v1", v1::router())
+        .nest("/api", v0::router())
+        .fallback(fallback::unknown_path)
+        .method_not_allowed_fallback(fallback::method_not_allowed)
+        .layer(DefaultBodyLimit::max(max_body_bytes))
+        .layer(
+            CompressionLayer::new()
+                .gzip(true)
+                .br(true)
+                .compress_when(SizeAbove::new(COMPRESS_FROM_BYTES)),
+        )
+        .layer(axum::middleware::from_fn(fallback::cors))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}

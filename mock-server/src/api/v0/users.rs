@@ -1,0 +1,109 @@
+//! `/api/me` and `/api/users`.
+
+use axum::extract::State;
+use axum::Json;
+use uuid::Uuid;
+
+use super::schemas::UserCreate;
+use crate::db::{NewUser, UserCreateError};
+use crate::error::{ApiError, ApiResult, Entity};
+use crate::extract::{CurrentUser, JsonBody, PathIds};
+use crate::models::{now_timestamp, UserV0};
+use crate::policy::require_owner;
+use crate::security::{generate_api_key, hash_password};
+use crate::state::AppState;
+
+/// `GET /api/me`: the caller; an owner's `workspaces` lists every workspace.
+pub async fn me(State(state): State<AppState>, CurrentUser(me): CurrentUser) -> ApiResult<Json<UserV0>> {
+    let workspaces = if me.is_owner() {
+        state.db.list_workspaces().await?.into_iter().map(|w| w.name).collect()
+    } else {
+        state.db.workspace_names_of(&me.id).await?
+    };
+    Ok(Json(me.to_v0(workspaces)))
+}
+
+/// `GET /api/users`: every user, oldest first, each with its own workspace links (owner only).
+pub async fn list(State(state): State<AppState>, CurrentUser(me): CurrentUser) -> ApiResult<Json<Vec<UserV0>>> {
+    require_owner(&me)?;
+    let users = state.db.list_users().await?;
+    let mut names = state.db.workspace_names_by_user().await?;
+    Ok(Json(
+        users
+            .into_iter()
+            .map(|u| {
+                let workspaces = names.remove(&u.id).unwrap_or_default();
+                u.to_v0(workspaces)
+            })
+            .collect(),
+    ))
+}
+
+/// `POST /api/users`: 401 → 422 → 403 → 409, then the user and its links, answered with 200.
+pub async fn create(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    body: JsonBody,
+) -> ApiResult<Json<UserV0>> {
+    let request = UserCreate::validate(body.value())?;
+    require_owner(&me)?;
+    let now = now_timestamp();
+    let new_user = NewUser {
+        id: Uuid::new_v4().hyphenated().to_string(),
+        first_name: request.first_name,
+        last_name: request.last_name,
+        username: request.username,
+        role: request.role,
+        // A client-sent `api_key` is ignored: the server always generates one.
+        api_key: generate_api_key(),
+        password_hash: hash_password(&request.password).map_err(anyhow::Error::from)?,
+        inserted_at: now.clone(),
+        updated_at: now,
+    };
+    let created = state.db.create_user(&new_user, &request.workspaces).await;
+    match created {
+        Ok(user) => Ok(Json(user.to_v0(request.workspaces))),
+        Err(UserCreateError::UsernameTaken) => Err(ApiError::AlreadyExists {
+            entity: Entity::User,
+            name: new_user.username,
+        }),
+        Err(e @ UserCreateError::UnknownWorkspace(_)) => Err(ApiError::UnprocessablePlain(e.to_string())),
+        Err(UserCreateError::DuplicateLink { workspace_id }) => Err(ApiError::UnprocessablePlain(
+            duplicate_link_message(&workspace_id, &new_user.id),
+        )),
+        Err(UserCreateError::Db(e)) => Err(e.into()),
+    }
+}
+
+/// The real server (SQLAlchemy on SQLite) answers a workspace named twice with the text of the
+/// database error. Ids appear as 32 hex digits, as SQLAlchemy binds UUIDs.
+fn duplicate_link_message(workspace_id: &str, user_id: &str) -> String {
+    let hex = |id: &str| id.replace('-', "");
+    format!(
+        "(sqlite3.IntegrityError) UNIQUE constraint failed: workspaces_users.workspace_id, \
+         workspaces_users.user_id\n[SQL: INSERT INTO workspaces_users (workspace_id, user_id, id, \
+         inserted_at, updated_at) VALUES (?, ?, ?, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP) RETURNING \
+         inserted_at, updated_at]\n[parameters: ('{}', '{}', '{}')]\n(Background on this error at: \
+         https://sqlalche.me/e/20/gkpj)",
+        hex(workspace_id),
+        hex(user_id),
+        Uuid::new_v4().simple()
+    )
+}
+
+/// `DELETE /api/users/{user_id}`: 401 → 422 → 404 → 403; 200 with the deleted user, still
+/// showing the workspaces it had.
+pub async fn delete(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    PathIds(ids): PathIds,
+) -> ApiResult<Json<UserV0>> {
+    let id = ids[0].hyphenated().to_string();
+    let user = state.db.user_by_id(&id).await?.ok_or_else(|| ApiError::user_not_found(&id))?;
+    require_owner(&me)?;
+    let workspaces = state.db.workspace_names_of(&id).await?;
+    if !state.db.delete_user(&id).await? {
+        return Err(ApiError::user_not_found(&id));
+    }
+    Ok(Json(user.to_v0(workspaces)))
+}

@@ -1,0 +1,106 @@
+//! `/api/workspaces` and its members.
+
+use axum::extract::State;
+use axum::Json;
+use uuid::Uuid;
+
+use super::schemas::workspace_name;
+use crate::error::{ApiError, ApiResult, Entity};
+use crate::extract::{CurrentUser, JsonBody, PathIds};
+use crate::models::{now_timestamp, UserV0, Workspace};
+use crate::policy::{require_owner, require_owner_or_admin_member};
+use crate::state::AppState;
+
+/// `GET /api/workspaces`: every role sees every workspace.
+pub async fn list(State(state): State<AppState>, CurrentUser(_): CurrentUser) -> ApiResult<Json<Vec<Workspace>>> {
+    Ok(Json(state.db.list_workspaces().await?))
+}
+
+/// `POST /api/workspaces`: 401 → 422 → 403 → 409.
+pub async fn create(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    body: JsonBody,
+) -> ApiResult<Json<Workspace>> {
+    let name = workspace_name(body.value())?;
+    require_owner(&me)?;
+    let now = now_timestamp();
+    let workspace = Workspace {
+        id: Uuid::new_v4().hyphenated().to_string(),
+        name,
+        inserted_at: now.clone(),
+        updated_at: now,
+    };
+    match state.db.create_workspace(&workspace).await? {
+        Some(created) => Ok(Json(created)),
+        None => Err(ApiError::AlreadyExists { entity: Entity::Workspace, name: workspace.name }),
+    }
+}
+
+/// `GET /api/workspaces/{workspace_id}/users`: the policy is checked before the lookup, so a
+/// non-member asking about an unknown workspace gets 403, not 404.
+pub async fn members(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    PathIds(ids): PathIds,
+) -> ApiResult<Json<Vec<UserV0>>> {
+    let workspace_id = ids[0].hyphenated().to_string();
+    require_owner_or_admin_member(&state, &me, &workspace_id).await?;
+    state
+        .db
+        .workspace_by_id(&workspace_id)
+        .await?
+        .ok_or_else(|| ApiError::workspace_not_found(&workspace_id))?;
+    let mut names = state.db.workspace_names_by_user().await?;
+    let members = state.db.members_of(&workspace_id).await?;
+    Ok(Json(
+        members
+            .into_iter()
+            .map(|u| {
+                let workspaces = names.remove(&u.id).unwrap_or_default();
+                u.to_v0(workspaces)
+            })
+            .collect(),
+    ))
+}
+
+/// `POST /api/workspaces/{workspace_id}/users/{user_id}`: 403 → 404 workspace → 404 user → 409.
+pub async fn add_member(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    PathIds(ids): PathIds,
+) -> ApiResult<Json<UserV0>> {
+    let (workspace_id, user_id) = (ids[0].hyphenated().to_string(), ids[1].hyphenated().to_string());
+    require_owner(&me)?;
+    state
+        .db
+        .workspace_by_id(&workspace_id)
+        .await?
+        .ok_or_else(|| ApiError::workspace_not_found(&workspace_id))?;
+    let user = state.db.user_by_id(&user_id).await?.ok_or_else(|| ApiError::user_not_found(&user_id))?;
+    if !state.db.add_member(&workspace_id, &user_id, &now_timestamp()).await? {
+        return Err(ApiError::AlreadyExists { entity: Entity::User, name: user_id });
+    }
+    let workspaces = state.db.workspace_names_of(&user_id).await?;
+    Ok(Json(user.to_v0(workspaces)))
+}
+
+/// `DELETE /api/workspaces/{workspace_id}/users/{user_id}`: the membership is looked up first
+/// (404 names the user), then the policy (owner, or an admin member).
+pub async fn remove_member(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    PathIds(ids): PathIds,
+) -> ApiResult<Json<UserV0>> {
+    let (workspace_id, user_id) = (ids[0].hyphenated().to_string(), ids[1].hyphenated().to_string());
+    if !state.db.is_member(&workspace_id, &user_id).await? {
+        return Err(ApiError::user_not_found(&user_id));
+    }
+    require_owner_or_admin_member(&state, &me, &workspace_id).await?;
+    let user = state.db.user_by_id(&user_id).await?.ok_or_else(|| ApiError::user_not_found(&user_id))?;
+    if !state.db.remove_member(&workspace_id, &user_id).await? {
+        return Err(ApiError::user_not_found(&user_id));
+    }
+    let workspaces = state.db.workspace_names_of(&user_id).await?;
+    Ok(Json(user.to_v0(workspaces)))
+}

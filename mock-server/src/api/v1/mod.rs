@@ -1,0 +1,24 @@
+//! The v1 API (`/api/v1/…`) endpoints that Argilla 1.13+ clients call for users.
+//!
+//! | method | path                                    | handler                      |
+//! |--------|-----------------------------------------|------------------------------|
+//! | GET    | `/api/v1/me/workspaces`                 | [`workspaces::mine`]         |
+//! | GET    | `/api/v1/users/{user_id}/workspaces`    | [`workspaces::of_user`]      |
+//! | GET    | `/api/v1/workspaces/{workspace_id}`     | [`workspaces::get`]          |
+//! | DELETE | `/api/v1/workspaces/{workspace_id}`     | [`workspaces::delete`]       |
+//!
+//! Unlike v0, v1 not-found errors are plain strings: `{"detail":"User with id `…` not found"}`.
+
+mod workspaces;
+
+use axum::routing::get;
+use axum::Router;
+
+use crate::state::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/me/workspaces", get(workspaces::mine))
+        .route("/users/{user_id}/workspaces", get(workspaces::of_user))
+        .route("/workspaces/{workspace_id}", get(workspaces::get).delete(workspaces::delete))
+}

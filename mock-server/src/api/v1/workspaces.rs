@@ -1,0 +1,72 @@
+//! Workspaces in the v1 API.
+
+use axum::extract::State;
+use axum::Json;
+
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{CurrentUser, PathIds};
+use crate::models::{Items, UserRecord, Workspace};
+use crate::policy::{require_owner, require_owner_or_member};
+use crate::state::AppState;
+
+/// What an owner sees as "its" workspaces: all of them; anyone else: its links.
+async fn visible_to(state: &AppState, user: &UserRecord) -> ApiResult<Vec<Workspace>> {
+    Ok(if user.is_owner() {
+        state.db.list_workspaces().await?
+    } else {
+        state.db.workspaces_of(&user.id).await?
+    })
+}
+
+/// `GET /api/v1/me/workspaces`.
+pub async fn mine(State(state): State<AppState>, CurrentUser(me): CurrentUser) -> ApiResult<Json<Items<Workspace>>> {
+    Ok(Json(Items { items: visible_to(&state, &me).await? }))
+}
+
+/// `GET /api/v1/users/{user_id}/workspaces` (owner only; checked before the lookup).
+pub async fn of_user(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    PathIds(ids): PathIds,
+) -> ApiResult<Json<Items<Workspace>>> {
+    let user_id = ids[0].hyphenated().to_string();
+    require_owner(&me)?;
+    let user = state
+        .db
+        .user_by_id(&user_id)
+        .await?
+        .ok_or_else(|| ApiError::NotFoundPlain(format!("User with id `{user_id}` not found")))?;
+    Ok(Json(Items { items: visible_to(&state, &user).await? }))
+}
+
+fn workspace_not_found(id: &str) -> ApiError {
+    ApiError::NotFoundPlain(format!("Workspace with id `{id}` not found"))
+}
+
+/// `GET /api/v1/workspaces/{workspace_id}`: the owner or a member (checked before the lookup).
+pub async fn get(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    PathIds(ids): PathIds,
+) -> ApiResult<Json<Workspace>> {
+    let id = ids[0].hyphenated().to_string();
+    require_owner_or_member(&state, &me, &id).await?;
+    let workspace = state.db.workspace_by_id(&id).await?.ok_or_else(|| workspace_not_found(&id))?;
+    Ok(Json(workspace))
+}
+
+/// `DELETE /api/v1/workspaces/{workspace_id}` (owner only): 200 with the deleted workspace;
+/// its memberships go with it.
+pub async fn delete(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    PathIds(ids): PathIds,
+) -> ApiResult<Json<Workspace>> {
+    let id = ids[0].hyphenated().to_string();
+    require_owner(&me)?;
+    let workspace = state.db.workspace_by_id(&id).await?.ok_or_else(|| workspace_not_found(&id))?;
+    if !state.db.delete_workspace(&id).await? {
+        return Err(workspace_not_found(&id));
+    }
+    Ok(Json(workspace))
+}

@@ -1,0 +1,56 @@
+//! Command-line and environment configuration.
+
+use std::path::PathBuf;
+
+use clap::Parser;
+
+use crate::db::IN_MEMORY;
+
+/// An offline stand-in for the Argilla 1.x users API.
+#[derive(Debug, Clone, Parser)]
+#[command(name = "argilla-mock", version, about)]
+pub struct Config {
+    /// Address to listen on (loopback by default).
+    #[arg(long, env = "ARGILLA_MOCK_HOST", default_value = "127.0.0.1")]
+    pub host: String,
+
+    /// Port to listen on; 0 picks a free one.
+    #[arg(long, env = "ARGILLA_MOCK_PORT", default_value_t = 6900)]
+    pub port: u16,
+
+    /// Fixture file to seed an empty database with (default: the embedded fixtures/default.json).
+    #[arg(long, env = "ARGILLA_MOCK_FIXTURES")]
+    pub fixtures: Option<PathBuf>,
+
+    /// Database URL: `sqlite::memory:` (default, nothing on disk) or `sqlite:PATH` (a file that
+    /// survives restarts; seeded only when new).
+    #[arg(long, env = "ARGILLA_MOCK_DATABASE", default_value = IN_MEMORY)]
+    pub database: String,
+
+    /// Secret that signs login tokens (default: random for each run).
+    #[arg(long, env = "ARGILLA_MOCK_JWT_SECRET", hide_env_values = true)]
+    pub jwt_secret: Option<String>,
+
+    /// Server version reported by `GET /api/_info`.
+    #[arg(long, env = "ARGILLA_MOCK_ARGILLA_VERSION", default_value = "1.14.1")]
+    pub argilla_version: String,
+
+    /// Largest request body accepted, in bytes; larger ones get 413.
+    #[arg(long, env = "ARGILLA_MOCK_MAX_BODY_BYTES", default_value_t = 2 * 1024 * 1024)]
+    pub max_body_bytes: usize,
+}
+
+impl Default for Config {
+    /// The configuration for tests and embedding: loopback, a free port, in-memory, defaults.
+    fn default() -> Self {
+        Config {
+            host: "127.0.0.1".into(),
+            port: 0,
+            fixtures: None,
+            database: IN_MEMORY.into(),
+            jwt_secret: None,
+            argilla_version: "1.14.1".into(),
+            max_body_bytes: 2 * 1024 * 1024,
+        }
+    }
+}

@@ -1,0 +1,117 @@
+//! Queries on workspaces and memberships.
+
+use super::{is_unique_violation, Database};
+use crate::models::{UserRecord, Workspace};
+
+impl Database {
+    /// All workspaces, oldest first.
+    pub async fn list_workspaces(&self) -> sqlx::Result<Vec<Workspace>> {
+        sqlx::query_as(
+            "SELECT id, name, inserted_at, updated_at FROM workspaces ORDER BY inserted_at, rowid",
+        )
+        .fetch_all(self.pool())
+        .await
+    }
+
+    /// The workspaces a user belongs to, in link order.
+    pub async fn workspaces_of(&self, user_id: &str) -> sqlx::Result<Vec<Workspace>> {
+        sqlx::query_as(
+            "SELECT w.id, w.name, w.inserted_at, w.updated_at FROM workspaces_users wu \
+             JOIN workspaces w ON w.id = wu.workspace_id \
+             WHERE wu.user_id = ? ORDER BY wu.inserted_at, wu.rowid",
+        )
+        .bind(user_id)
+        .fetch_all(self.pool())
+        .await
+    }
+
+    pub async fn workspace_by_id(&self, id: &str) -> sqlx::Result<Option<Workspace>> {
+        sqlx::query_as("SELECT id, name, inserted_at, updated_at FROM workspaces WHERE id = ?")
+            .bind(id)
+            .fetch_optional(self.pool())
+            .await
+    }
+
+    /// Inserts a workspace; `None` when the name is taken.
+    pub async fn create_workspace(&self, workspace: &Workspace) -> sqlx::Result<Option<Workspace>> {
+        let inserted = sqlx::query(
+            "INSERT INTO workspaces (id, name, inserted_at, updated_at) VALUES (?, ?, ?, ?)",
+        )
+        .bind(&workspace.id)
+        .bind(&workspace.name)
+        .bind(&workspace.inserted_at)
+        .bind(&workspace.updated_at)
+        .execute(self.pool())
+        .await;
+        match inserted {
+            Ok(_) => Ok(Some(workspace.clone())),
+            Err(e) if is_unique_violation(&e) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Deletes a workspace and its memberships; `false` when it did not exist.
+    pub async fn delete_workspace(&self, id: &str) -> sqlx::Result<bool> {
+        let result = sqlx::query("DELETE FROM workspaces WHERE id = ?")
+            .bind(id)
+            .execute(self.pool())
+            .await?;
+        Ok(result.rows_affected() == 1)
+    }
+
+    /// The members of a workspace, in link order.
+    pub async fn members_of(&self, workspace_id: &str) -> sqlx::Result<Vec<UserRecord>> {
+        sqlx::query_as(
+            "SELECT u.id, u.first_name, u.last_name, u.username, u.role, u.api_key, \
+             u.inserted_at, u.updated_at FROM workspaces_users wu JOIN users u ON u.id = wu.user_id \
+             WHERE wu.workspace_id = ? ORDER BY wu.inserted_at, wu.rowid",
+        )
+        .bind(workspace_id)
+        .fetch_all(self.pool())
+        .await
+    }
+
+    pub async fn is_member(&self, workspace_id: &str, user_id: &str) -> sqlx::Result<bool> {
+        let found: Option<i64> = sqlx::query_scalar(
+            "SELECT 1 FROM workspaces_users WHERE workspace_id = ? AND user_id = ?",
+        )
+        .bind(workspace_id)
+        .bind(user_id)
+        .fetch_optional(self.pool())
+        .await?;
+        Ok(found.is_some())
+    }
+
+    /// Links a user to a workspace; `false` when the link already exists.
+    pub async fn add_member(
+        &self,
+        workspace_id: &str,
+        user_id: &str,
+        linked_at: &str,
+    ) -> sqlx::Result<bool> {
+        let inserted = sqlx::query(
+            "INSERT INTO workspaces_users (workspace_id, user_id, inserted_at) VALUES (?, ?, ?)",
+        )
+        .bind(workspace_id)
+        .bind(user_id)
+        .bind(linked_at)
+        .execute(self.pool())
+        .await;
+        match inserted {
+            Ok(_) => Ok(true),
+            Err(e) if is_unique_violation(&e) => Ok(false),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Removes a link; `false` when there was none.
+    pub async fn remove_member(&self, workspace_id: &str, user_id: &str) -> sqlx::Result<bool> {
+        let result =
+            sqlx::query("DELETE FROM workspaces_users WHERE workspace_id = ? AND user_id = ?")
+                .bind(workspace_id)
+                .bind(user_id)
+                .execute(self.pool())
+                .await?;
+        Ok(result.rows_affected() == 1)
+    }
+}

@@ -1,0 +1,159 @@
+//! The one error type of the API, rendered in the real Argilla server's error bodies.
+//!
+//! Most v0 errors use Argilla's envelope `{"detail":{"code":"argilla.api.errors::<Name>",
+//! "params":{…}}}`; a few answers of the real server are FastAPI's plain `{"detail":"…"}`
+//! (v1 not-found errors, 405, the unknown workspace on user creation). Each variant below is
+//! one of those answers, and `status()` is the single place that maps them to status codes.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde_json::{json, Value};
+
+use crate::python::pydantic::ErrorItem;
+
+/// The kind of entity named in a not-found or already-exists error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Entity {
+    User,
+    Workspace,
+}
+
+impl Entity {
+    fn as_str(self) -> &'static str {
+        match self {
+            Entity::User => "User",
+            Entity::Workspace => "Workspace",
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// No credential, or one that matches no user (401 `UnauthorizedError`).
+    #[error("could not validate credentials")]
+    Unauthorized,
+    /// The role policy refuses the action (403 `ForbiddenOperationError`).
+    #[error("operation not allowed")]
+    Forbidden,
+    /// 404 `EntityNotFoundError`, as the v0 routes answer.
+    #[error("{entity:?} {name} not found")]
+    NotFound { entity: Entity, name: String },
+    /// 404 with a plain-string detail, as the v1 routes answer.
+    #[error("{0}")]
+    NotFoundPlain(String),
+    /// 409 `EntityAlreadyExistsError`.
+    #[error("{entity:?} {name} already exists")]
+    AlreadyExists { entity: Entity, name: String },
+    /// 422 `ValidationError` with pydantic's error list.
+    #[error("request validation failed")]
+    Validation(Vec<ErrorItem>),
+    /// 422 with a plain-string detail (an error raised while creating a user).
+    #[error("{0}")]
+    UnprocessablePlain(String),
+    /// 400 with a plain-string detail (a body that is not text).
+    #[error("{0}")]
+    BadRequestPlain(String),
+    /// 404 for a path no route serves.
+    #[error("not found")]
+    RouteNotFound,
+    /// 405 for a method the path does not serve.
+    #[error("method not allowed")]
+    MethodNotAllowed,
+    /// 413 for a body over the configured limit.
+    #[error("request body too large")]
+    PayloadTooLarge,
+    /// Anything unexpected: logged, and answered as Argilla's `GenericServerError`.
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+impl From<sqlx::Error> for ApiError {
+    fn from(e: sqlx::Error) -> Self {
+        ApiError::Internal(e.into())
+    }
+}
+
+impl ApiError {
+    pub fn user_not_found(id: impl ToString) -> Self {
+        ApiError::NotFound {
+            entity: Entity::User,
+            name: id.to_string(),
+        }
+    }
+
+    pub fn workspace_not_found(id: impl ToString) -> Self {
+        ApiError::NotFound {
+            entity: Entity::Workspace,
+            name: id.to_string(),
+        }
+    }
+
+    pub fn status(&self) -> StatusCode {
+        match self {
+            ApiError::Unauthorized => StatusCode::UNAUTHORIZED,
+            ApiError::Forbidden => StatusCode::FORBIDDEN,
+            ApiError::NotFound { .. } | ApiError::NotFoundPlain(_) | ApiError::RouteNotFound => {
+                StatusCode::NOT_FOUND
+            }
+            ApiError::AlreadyExists { .. } => StatusCode::CONFLICT,
+            ApiError::Validation(_) | ApiError::UnprocessablePlain(_) => {
+                StatusCode::UNPROCESSABLE_ENTITY
+            }
+            ApiError::BadRequestPlain(_) => StatusCode::BAD_REQUEST,
+            ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            ApiError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// The `detail` member of the body.
+    fn detail(&self) -> Value {
+        let argilla = |name: &str, params: Value| {
+            json!({ "code": format!("argilla.api.errors::{name}"), "params": params })
+        };
+        match self {
+            ApiError::Unauthorized => argilla(
+                "UnauthorizedError",
+                json!({ "detail": "Could not validate credentials" }),
+            ),
+            ApiError::Forbidden => argilla(
+                "ForbiddenOperationError",
+                json!({ "detail": "Operation not allowed" }),
+            ),
+            ApiError::NotFound { entity, name } => argilla(
+                "EntityNotFoundError",
+                json!({ "name": name, "type": entity.as_str() }),
+            ),
+            ApiError::AlreadyExists { entity, name } => argilla(
+                "EntityAlreadyExistsError",
+                json!({ "name": name, "type": entity.as_str() }),
+            ),
+            ApiError::Validation(errors) => argilla(
+                "ValidationError",
+                json!({ "model": "Request", "errors": errors }),
+            ),
+            ApiError::NotFoundPlain(s)
+            | ApiError::UnprocessablePlain(s)
+            | ApiError::BadRequestPlain(s) => Value::String(s.clone()),
+            ApiError::RouteNotFound => "Not Found".into(),
+            ApiError::MethodNotAllowed => "Method Not Allowed".into(),
+            ApiError::PayloadTooLarge => "Request body is too large".into(),
+            ApiError::Internal(e) => argilla(
+                "GenericServerError",
+                json!({ "type": "builtins.RuntimeError", "message": e.to_string() }),
+            ),
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        if let ApiError::Internal(e) = &self {
+            tracing::error!(error = ?e, "internal error");
+        }
+        (self.status(), Json(json!({ "detail": self.detail() }))).into_response()
+    }
+}
+
+pub type ApiResult<T> = Result<T, ApiError>;

@@ -1,0 +1,223 @@
+//! Request extractors: the caller's identity, UUID path parameters and bodies, each failing
+//! with the real server's status and body.
+//!
+//! Handlers list them in the order the real server checks: credentials first (401), then path
+//! and body (422); role checks (403) happen inside the handlers, after validation.
+
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{FromRequest, FromRequestParts, RawPathParams, Request};
+use axum::http::header::{AUTHORIZATION, CONTENT_TYPE};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, StatusCode};
+use serde_json::json;
+use uuid::Uuid;
+
+use crate::error::ApiError;
+use crate::models::UserRecord;
+use crate::python::json::{loads, PyValue};
+use crate::python::pydantic::{ErrorItem, LocPart};
+use crate::python::uuid::parse_uuid;
+use crate::state::AppState;
+
+/// The header carrying an API key (header names are case-insensitive).
+pub const API_KEY_HEADER: &str = "x-argilla-api-key";
+
+/// The authenticated caller.
+///
+/// A non-empty `X-Argilla-Api-Key` decides alone (a wrong key is 401 even with a valid bearer
+/// token). Without one, `Authorization: Bearer <JWT from /api/security/token>` is tried.
+#[derive(Debug, Clone)]
+pub struct CurrentUser(pub UserRecord);
+
+impl FromRequestParts<AppState> for CurrentUser {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let api_key = parts
+            .headers
+            .get(API_KEY_HEADER)
+            .map(|v| v.as_bytes())
+            .filter(|v| !v.is_empty());
+        let user = match api_key {
+            Some(key) => match std::str::from_utf8(key) {
+                Ok(key) => state.db.user_by_api_key(key).await?,
+                Err(_) => None,
+            },
+            None => match bearer_token(&parts.headers).and_then(|t| state.tokens.verify(t)) {
+                Some(username) => state.db.user_by_username(&username).await?,
+                None => None,
+            },
+        };
+        user.map(CurrentUser).ok_or(ApiError::Unauthorized)
+    }
+}
+
+/// The token of an `Authorization: Bearer …` header (scheme case-insensitive, as Starlette).
+fn bearer_token(headers: &HeaderMap) -> Option<&str> {
+    let value = headers.get(AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
+}
+
+/// The UUID path parameters of a route, in the route's order, parsed like Python's `UUID()`.
+/// Every malformed one is reported at once, as FastAPI does.
+#[derive(Debug)]
+pub struct PathIds(pub Vec<Uuid>);
+
+impl<S: Send + Sync> FromRequestParts<S> for PathIds {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        let params = RawPathParams::from_request_parts(parts, state)
+            .await
+            .map_err(|_| ApiError::RouteNotFound)?;
+        let mut ids = Vec::new();
+        let mut errors = Vec::new();
+        for (name, value) in &params {
+            match parse_uuid(value) {
+                Some(id) => ids.push(id),
+                None => errors.push(ErrorItem::new(
+                    vec!["path".into(), name.into()],
+                    "value is not a valid uuid",
+                    "type_error.uuid",
+                    None,
+                )),
+            }
+        }
+        if errors.is_empty() {
+            Ok(PathIds(ids))
+        } else {
+            Err(ApiError::Validation(errors))
+        }
+    }
+}
+
+/// A request body as FastAPI hands it to a JSON model.
+#[derive(Debug)]
+pub enum JsonBody {
+    /// No body at all.
+    Missing,
+    /// A body sent as JSON (no content type, `application/json` or `application/*+json`).
+    Json(PyValue),
+    /// A body of another content type: FastAPI passes the raw bytes, which no model accepts.
+    Raw,
+}
+
+impl JsonBody {
+    /// The decoded value, for model validation (`None` when there is none).
+    pub fn value(&self) -> Option<&PyValue> {
+        match self {
+            JsonBody::Json(v) => Some(v),
+            JsonBody::Missing => None,
+            // Raw bytes fail `dict()`, exactly like a JSON string does.
+            JsonBody::Raw => Some(&RAW_BYTES),
+        }
+    }
+}
+
+static RAW_BYTES: PyValue = PyValue::Str(String::new());
+
+impl<S: Send + Sync> FromRequest<S> for JsonBody {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
+        let is_json = match req.headers().get(CONTENT_TYPE) {
+            None => true,
+            Some(value) => is_json_content_type(value.to_str().unwrap_or("")),
+        };
+        let bytes = read_body(req, state).await?;
+        if bytes.is_empty() {
+            return Ok(JsonBody::Missing);
+        }
+        if !is_json {
+            return Ok(JsonBody::Raw);
+        }
+        // `json.loads(bytes)` drops a UTF-8 BOM; undecodable bytes are not a JSON error but
+        // a 400 in FastAPI.
+        let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&bytes);
+        let text = std::str::from_utf8(bytes)
+            .map_err(|_| ApiError::BadRequestPlain("There was an error parsing the body".into()))?;
+        match loads(text) {
+            Ok(value) => Ok(JsonBody::Json(value)),
+            Err(e) => Err(ApiError::Validation(vec![ErrorItem::new(
+                vec!["body".into(), LocPart::Index(e.pos)],
+                e.to_string(),
+                "value_error.jsondecode",
+                Some(json!({
+                    "msg": e.msg,
+                    "doc": e.doc,
+                    "pos": e.pos,
+                    "lineno": e.lineno(),
+                    "colno": e.colno(),
+                })),
+            )])),
+        }
+    }
+}
+
+/// `application/json` or `application/<anything>+json`, parameters ignored, any case.
+fn is_json_content_type(value: &str) -> bool {
+    let essence = value.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    match essence.split_once('/') {
+        Some(("application", subtype)) => subtype == "json" || subtype.ends_with("+json"),
+        _ => false,
+    }
+}
+
+/// A url-encoded form body as a list of fields (empty for any other content type, as
+/// Starlette's `request.form()` gives for a JSON body).
+#[derive(Debug)]
+pub struct FormBody(pub Vec<(String, String)>);
+
+impl FormBody {
+    /// The last value given for `name`, as Starlette's form mapping returns.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.0.iter().rev().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+    }
+}
+
+impl<S: Send + Sync> FromRequest<S> for FormBody {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
+        let is_form = req
+            .headers()
+            .get(CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .map(|v| v.split(';').next().unwrap_or("").trim().eq_ignore_ascii_case("application/x-www-form-urlencoded"))
+            .unwrap_or(false);
+        let bytes = read_body(req, state).await?;
+        if !is_form {
+            return Ok(FormBody(Vec::new()));
+        }
+        let fields = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes)
+            .map_err(|_| ApiError::BadRequestPlain("There was an error parsing the body".into()))?;
+        Ok(FormBody(fields))
+    }
+}
+
+async fn read_body<S: Send + Sync>(req: Request, state: &S) -> Result<Bytes, ApiError> {
+    Bytes::from_request(req, state).await.map_err(|e: BytesRejection| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::PayloadTooLarge
+        } else {
+            ApiError::BadRequestPlain("There was an error parsing the body".into())
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_content_types_follow_fastapi() {
+        for ok in ["application/json", "APPLICATION/JSON", "application/json; charset=utf-8", "application/vnd.api+json"] {
+            assert!(is_json_content_type(ok), "{ok}");
+        }
+        for not in ["text/json", "text/plain", "application/x-www-form-urlencoded", ""] {
+            assert!(!is_json_content_type(not), "{not}");
+        }
+    }
+}

@@ -1,0 +1,316 @@
+//! Fixture files: the users and workspaces a server starts with.
+//!
+//! A fixture file is JSON (schema in the README). It is read and checked once at start-up into
+//! a [`Seed`], with passwords already hashed, so that seeding a database is only inserts.
+//! Any problem stops start-up with one line naming the file, the entry and the field.
+
+use std::collections::HashSet;
+use std::path::Path;
+
+use serde::Deserialize;
+use uuid::Uuid;
+
+use crate::db::{Database, NewUser};
+use crate::models::{is_timestamp, now_timestamp, Role, Workspace};
+use crate::python::uuid::parse_uuid;
+use crate::security;
+
+/// `fixtures/default.json`, built into the binary.
+pub const DEFAULT_FIXTURES: &str = include_str!("../../fixtures/default.json");
+
+/// The name under which the embedded default fixtures are reported.
+pub const DEFAULT_FIXTURES_NAME: &str = "<embedded fixtures/default.json>";
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FixtureFile {
+    #[serde(default)]
+    workspaces: Vec<WorkspaceEntry>,
+    #[serde(default)]
+    users: Vec<UserEntry>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WorkspaceEntry {
+    id: Option<String>,
+    name: String,
+    inserted_at: Option<String>,
+    updated_at: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct UserEntry {
+    id: Option<String>,
+    username: String,
+    #[serde(default)]
+    first_name: String,
+    last_name: Option<String>,
+    #[serde(default = "default_role")]
+    role: Role,
+    api_key: Option<String>,
+    password: Option<String>,
+    password_hash: Option<String>,
+    #[serde(default)]
+    workspaces: Vec<String>,
+    inserted_at: Option<String>,
+    updated_at: Option<String>,
+}
+
+fn default_role() -> Role {
+    Role::Annotator
+}
+
+/// A checked fixture set, ready to be written into any number of databases.
+#[derive(Debug, Clone)]
+pub struct Seed {
+    pub workspaces: Vec<Workspace>,
+    /// Users with the names of their workspaces, in link order.
+    pub users: Vec<(NewUser, Vec<String>)>,
+}
+
+/// A fixture problem: where it is and what is wrong.
+#[derive(Debug, thiserror::Error)]
+#[error("invalid fixture file {file}: {place}: {problem}")]
+pub struct FixtureError {
+    file: String,
+    place: String,
+    problem: String,
+}
+
+impl Seed {
+    /// Reads and checks a fixture file.
+    pub fn from_file(path: &Path) -> Result<Seed, FixtureError> {
+        let file = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|e| FixtureError {
+            file: file.clone(),
+            place: "file".into(),
+            problem: format!("cannot be read: {e}"),
+        })?;
+        Seed::from_json(&file, &text)
+    }
+
+    /// The embedded default fixtures.
+    pub fn default_fixtures() -> Result<Seed, FixtureError> {
+        Seed::from_json(DEFAULT_FIXTURES_NAME, DEFAULT_FIXTURES)
+    }
+
+    /// Parses and checks fixture JSON; `file` names the source in errors.
+    pub fn from_json(file: &str, text: &str) -> Result<Seed, FixtureError> {
+        let fail = |place: String, problem: String| FixtureError {
+            file: file.to_owned(),
+            place,
+            problem,
+        };
+        let mut deserializer = serde_json::Deserializer::from_str(text);
+        let parsed: FixtureFile = serde_path_to_error::deserialize(&mut deserializer)
+            .map_err(|e| {
+                let path = e.path().to_string();
+                let place = match path.rsplit_once('.') {
+                    Some((entry, field)) if entry.ends_with(']') => {
+                        format!("entry {entry}, field `{field}`")
+                    }
+                    _ if path == "." => "document".to_owned(),
+                    _ => format!("field `{path}`"),
+                };
+                fail(place, e.into_inner().to_string())
+            })?;
+        let now = now_timestamp();
+
+        let mut workspaces = Vec::new();
+        let mut names = HashSet::new();
+        let mut ids = HashSet::new();
+        for (i, entry) in parsed.workspaces.into_iter().enumerate() {
+            let place = |field: &str| format!("entry workspaces[{i}] ({:?}), field `{field}`", entry.name);
+            if entry.name.is_empty() {
+                return Err(fail(place("name"), "must not be empty".into()));
+            }
+            if !names.insert(entry.name.clone()) {
+                return Err(fail(place("name"), "is used by an earlier workspace".into()));
+            }
+            let id = checked_id(entry.id.as_deref()).map_err(|p| fail(place("id"), p))?;
+            if !ids.insert(id.clone()) {
+                return Err(fail(place("id"), "is used by an earlier workspace".into()));
+            }
+            let inserted_at = checked_time(entry.inserted_at, &now).map_err(|p| fail(place("inserted_at"), p))?;
+            let updated_at = checked_time(entry.updated_at, &inserted_at).map_err(|p| fail(place("updated_at"), p))?;
+            workspaces.push(Workspace { id, name: entry.name, inserted_at, updated_at });
+        }
+
+        let mut users = Vec::new();
+        let mut usernames = HashSet::new();
+        let mut user_ids = HashSet::new();
+        let mut api_keys = HashSet::new();
+        for (i, entry) in parsed.users.into_iter().enumerate() {
+            let place = |field: &str| format!("entry users[{i}] ({:?}), field `{field}`", entry.username);
+            if entry.username.is_empty() {
+                return Err(fail(place("username"), "must not be empty".into()));
+            }
+            if !usernames.insert(entry.username.clone()) {
+                return Err(fail(place("username"), "is used by an earlier user".into()));
+            }
+            let id = checked_id(entry.id.as_deref()).map_err(|p| fail(place("id"), p))?;
+            if !user_ids.insert(id.clone()) {
+                return Err(fail(place("id"), "is used by an earlier user".into()));
+            }
+            let api_key = entry.api_key.clone().unwrap_or_else(security::generate_api_key);
+            if api_key.is_empty() {
+                return Err(fail(place("api_key"), "must not be empty".into()));
+            }
+            if !api_keys.insert(api_key.clone()) {
+                return Err(fail(place("api_key"), "is used by an earlier user".into()));
+            }
+            let password_hash = match (&entry.password, &entry.password_hash) {
+                (Some(_), Some(_)) => {
+                    return Err(fail(place("password"), "give `password` or `password_hash`, not both".into()))
+                }
+                (None, None) => {
+                    return Err(fail(place("password"), "is required (or give `password_hash`)".into()))
+                }
+                (Some(plain), None) => security::hash_password(plain)
+                    .map_err(|e| fail(place("password"), format!("cannot be hashed: {e}")))?,
+                (None, Some(hash)) => {
+                    if !security::is_bcrypt_hash(hash) {
+                        return Err(fail(place("password_hash"), "is not a bcrypt hash ($2a$/$2b$/$2y$)".into()));
+                    }
+                    hash.clone()
+                }
+            };
+            let mut linked = Vec::new();
+            for name in &entry.workspaces {
+                if !names.contains(name) {
+                    return Err(fail(place("workspaces"), format!("workspace {name:?} is not defined under `workspaces`")));
+                }
+                if linked.contains(name) {
+                    return Err(fail(place("workspaces"), format!("workspace {name:?} is listed twice")));
+                }
+                linked.push(name.clone());
+            }
+            let inserted_at = checked_time(entry.inserted_at, &now).map_err(|p| fail(place("inserted_at"), p))?;
+            let updated_at = checked_time(entry.updated_at, &inserted_at).map_err(|p| fail(place("updated_at"), p))?;
+            let user = NewUser {
+                id,
+                first_name: entry.first_name,
+                last_name: entry.last_name,
+                username: entry.username,
+                role: entry.role,
+                api_key,
+                password_hash,
+                inserted_at,
+                updated_at,
+            };
+            users.push((user, linked));
+        }
+        Ok(Seed { workspaces, users })
+    }
+
+    /// The key printed at start-up as `ARGILLA_API_KEY`: the user `argilla` if there is one
+    /// (the SDK's default user), else the first owner, else the first user.
+    pub fn default_api_key(&self) -> Option<&str> {
+        let users = || self.users.iter().map(|(u, _)| u);
+        users()
+            .find(|u| u.username == "argilla")
+            .or_else(|| users().find(|u| u.role == Role::Owner))
+            .or_else(|| users().next())
+            .map(|u| u.api_key.as_str())
+    }
+
+    /// Writes the seed into an empty database, in one transaction.
+    pub async fn write_into(&self, db: &Database) -> sqlx::Result<()> {
+        let mut tx = db.pool().begin().await?;
+        for w in &self.workspaces {
+            sqlx::query("INSERT INTO workspaces (id, name, inserted_at, updated_at) VALUES (?, ?, ?, ?)")
+                .bind(&w.id)
+                .bind(&w.name)
+                .bind(&w.inserted_at)
+                .bind(&w.updated_at)
+                .execute(&mut *tx)
+                .await?;
+        }
+        for (u, workspaces) in &self.users {
+            sqlx::query(
+                "INSERT INTO users (id, first_name, last_name, username, role, api_key, password_hash, \
+                 inserted_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            )
+            .bind(&u.id)
+            .bind(&u.first_name)
+            .bind(&u.last_name)
+            .bind(&u.username)
+            .bind(u.role.as_str())
+            .bind(&u.api_key)
+            .bind(&u.password_hash)
+            .bind(&u.inserted_at)
+            .bind(&u.updated_at)
+            .execute(&mut *tx)
+            .await?;
+            for name in workspaces {
+                sqlx::query(
+                    "INSERT INTO workspaces_users (workspace_id, user_id, inserted_at) \
+                     SELECT id, ?, ? FROM workspaces WHERE name = ?",
+                )
+                .bind(&u.id)
+                .bind(&u.inserted_at)
+                .bind(name)
+                .execute(&mut *tx)
+                .await?;
+            }
+        }
+        tx.commit().await
+    }
+}
+
+/// A fixture id: any form Python's `uuid.UUID` reads, stored canonically; generated when absent.
+fn checked_id(id: Option<&str>) -> Result<String, String> {
+    match id {
+        None => Ok(Uuid::new_v4().hyphenated().to_string()),
+        Some(text) => parse_uuid(text)
+            .map(|u| u.hyphenated().to_string())
+            .ok_or_else(|| format!("{text:?} is not a UUID")),
+    }
+}
+
+/// A fixture timestamp in the API's format; `default` when absent.
+fn checked_time(value: Option<String>, default: &str) -> Result<String, String> {
+    match value {
+        None => Ok(default.to_owned()),
+        Some(t) if is_timestamp(&t) => Ok(t),
+        Some(t) => Err(format!("{t:?} is not a timestamp like \"2024-01-31T09:30:00\"")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn error_of(json: &str) -> String {
+        Seed::from_json("f.json", json).expect_err("should be refused").to_string()
+    }
+
+    #[test]
+    fn the_embedded_defaults_are_valid() {
+        let seed = Seed::default_fixtures().expect("valid");
+        assert_eq!(seed.default_api_key(), Some("argilla.apikey"));
+    }
+
+    #[test]
+    fn errors_name_the_file_the_entry_and_the_field() {
+        assert_eq!(
+            error_of(r#"{"users":[{"username":"a","password":"x"},{"username":"b","role":"boss","password":"x"}]}"#),
+            "invalid fixture file f.json: entry users[1], field `role`: unknown variant `boss`, expected one of `owner`, `admin`, `annotator` at line 1 column 71"
+        );
+        assert_eq!(
+            error_of(r#"{"users":[{"username":"a","password":"x","workspaces":["nope"]}]}"#),
+            "invalid fixture file f.json: entry users[0] (\"a\"), field `workspaces`: workspace \"nope\" is not defined under `workspaces`"
+        );
+        assert_eq!(
+            error_of(r#"{"users":[{"username":"a"}]}"#),
+            "invalid fixture file f.json: entry users[0] (\"a\"), field `password`: is required (or give `password_hash`)"
+        );
+        assert_eq!(
+            error_of(r#"{"workspaces":[{"name":"w","id":"nope"}]}"#),
+            "invalid fixture file f.json: entry workspaces[0] (\"w\"), field `id`: \"nope\" is not a UUID"
+        );
+        assert!(error_of("{").starts_with("invalid fixture file f.json: document: EOF"));
+    }
+}

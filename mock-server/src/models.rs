@@ -1,0 +1,140 @@
+//! The API's records and their JSON shapes.
+//!
+//! Field order in each serialised struct is the real server's key order (`argilla-users-api.md`,
+//! Part B "Shapes"); do not reorder fields.
+
+use chrono::{NaiveDateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// The format of every timestamp the API returns: naive UTC with whole seconds, as the real
+/// server gives on SQLite (`"2026-11-28T15:06:31"`).
+pub const TIMESTAMP_FORMAT: &str = "%Y-%m-%dT%H:%M:%S";
+
+/// The current time, formatted as the API returns it.
+pub fn now_timestamp() -> String {
+    Utc::now().naive_utc().format(TIMESTAMP_FORMAT).to_string()
+}
+
+/// Whether `s` is a timestamp in the API's format.
+pub fn is_timestamp(s: &str) -> bool {
+    NaiveDateTime::parse_from_str(s, TIMESTAMP_FORMAT).is_ok()
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    Owner,
+    Admin,
+    Annotator,
+}
+
+impl Role {
+    /// The values in the real server's enum order (it appears in validation errors).
+    pub const VALUES: [&'static str; 3] = ["owner", "admin", "annotator"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Owner => "owner",
+            Role::Admin => "admin",
+            Role::Annotator => "annotator",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Role> {
+        match s {
+            "owner" => Some(Role::Owner),
+            "admin" => Some(Role::Admin),
+            "annotator" => Some(Role::Annotator),
+            _ => None,
+        }
+    }
+}
+
+/// A row of `users`, without the password hash.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct UserRecord {
+    pub id: String,
+    pub first_name: String,
+    pub last_name: Option<String>,
+    pub username: String,
+    #[sqlx(try_from = "String")]
+    pub role: RoleColumn,
+    pub api_key: String,
+    pub inserted_at: String,
+    pub updated_at: String,
+}
+
+/// `role` as stored; the table's CHECK constraint keeps it to the three values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RoleColumn(pub Role);
+
+impl TryFrom<String> for RoleColumn {
+    type Error = String;
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        Role::parse(&s)
+            .map(RoleColumn)
+            .ok_or_else(|| format!("unknown role {s:?}"))
+    }
+}
+
+impl UserRecord {
+    pub fn role(&self) -> Role {
+        self.role.0
+    }
+
+    pub fn is_owner(&self) -> bool {
+        self.role() == Role::Owner
+    }
+
+    /// The v0 JSON of this user, with the given workspace names.
+    pub fn to_v0(&self, workspaces: Vec<String>) -> UserV0 {
+        let full_name = match &self.last_name {
+            Some(last) => format!("{} {}", self.first_name, last),
+            None => self.first_name.clone(),
+        };
+        UserV0 {
+            id: self.id.clone(),
+            first_name: self.first_name.clone(),
+            last_name: self.last_name.clone(),
+            full_name,
+            username: self.username.clone(),
+            role: self.role(),
+            workspaces,
+            api_key: self.api_key.clone(),
+            inserted_at: self.inserted_at.clone(),
+            updated_at: self.updated_at.clone(),
+        }
+    }
+}
+
+/// "User(v0)": the user as every `/api/me`, `/api/users*` and `/api/workspaces/*/users*` answer
+/// shows it. `last_name` is left out when null (`response_model_exclude_none`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct UserV0 {
+    pub id: String,
+    pub first_name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_name: Option<String>,
+    pub full_name: String,
+    pub username: String,
+    pub role: Role,
+    pub workspaces: Vec<String>,
+    pub api_key: String,
+    pub inserted_at: String,
+    pub updated_at: String,
+}
+
+/// A workspace, in the same shape for v0 and v1.
+#[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow)]
+pub struct Workspace {
+    pub id: String,
+    pub name: String,
+    pub inserted_at: String,
+    pub updated_at: String,
+}
+
+/// The v1 list envelope `{"items": […]}`.
+#[derive(Debug, Serialize)]
+pub struct Items<T> {
+    pub items: Vec<T>,
+}

@@ -1,0 +1,14 @@
+//! What every handler shares.
+
+use std::sync::Arc;
+
+use crate::db::Database;
+use crate::security::TokenKeys;
+
+#[derive(Debug, Clone)]
+pub struct AppState {
+    pub db: Database,
+    pub tokens: TokenKeys,
+    /// The version `GET /api/_info` reports.
+    pub version: Arc<str>,
+}
