@@ -311,6 +311,8 @@ mod tests {
             error_of(r#"{"workspaces":[{"name":"w","id":"nope"}]}"#),
             "invalid fixture file f.json: entry workspaces[0] (\"w\"), field `id`: \"nope\" is not a UUID"
         );
-        assert!(error_of("{").starts_with("invalid fixture file f.json: document: EOF"));
+        let eof = error_of("{");
+        assert!(eof.starts_with("invalid fixture file f.json: "), "{eof}");
+        assert!(eof.contains("EOF while parsing"), "{eof}");
     }
 }
