@@ -1,0 +1,121 @@
+//! A server per test: in-process, on a free loopback port, with its own in-memory database.
+
+#![allow(dead_code)]
+
+use argilla_mock::{spawn, Config, RunningServer};
+use reqwest::{Method, Response};
+use serde_json::Value;
+
+pub const OWNER_KEY: &str = "argilla.apikey";
+pub const ADMIN_KEY: &str = "admin.apikey";
+pub const ANNOTATOR_KEY: &str = "annotator.apikey";
+pub const BOB_KEY: &str = "bob.apikey";
+pub const OWNER_ID: &str = "00000000-0000-4000-8000-000000000001";
+pub const ADMIN_ID: &str = "00000000-0000-4000-8000-000000000002";
+pub const ANNOTATOR_ID: &str = "00000000-0000-4000-8000-000000000003";
+pub const BOB_ID: &str = "00000000-0000-4000-8000-000000000004";
+pub const ARGILLA_WS: &str = "00000000-0000-4000-8000-00000000a001";
+pub const TEAM_WS: &str = "00000000-0000-4000-8000-00000000a002";
+pub const UNKNOWN_ID: &str = "00000000-0000-0000-0000-000000000000";
+
+pub type TestResult = Result<(), Box<dyn std::error::Error>>;
+
+pub struct TestApp {
+    pub server: RunningServer,
+    pub http: reqwest::Client,
+}
+
+impl TestApp {
+    /// A server on the embedded default fixtures.
+    pub async fn spawn() -> TestApp {
+        TestApp::with_config(Config::default()).await
+    }
+
+    pub async fn with_config(config: Config) -> TestApp {
+        let server = spawn(&config).await.expect("server starts");
+        let http = reqwest::Client::builder()
+            .no_proxy()
+            .build()
+            .expect("http client");
+        TestApp { server, http }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.server.url(), path)
+    }
+
+    /// A request with an optional API key.
+    pub fn request(&self, method: Method, path: &str, key: Option<&str>) -> reqwest::RequestBuilder {
+        let builder = self.http.request(method, self.url(path));
+        match key {
+            Some(key) => builder.header("X-Argilla-Api-Key", key),
+            None => builder,
+        }
+    }
+
+    pub async fn get(&self, path: &str, key: Option<&str>) -> Response {
+        self.request(Method::GET, path, key).send().await.expect("request")
+    }
+
+    pub async fn delete(&self, path: &str, key: Option<&str>) -> Response {
+        self.request(Method::DELETE, path, key).send().await.expect("request")
+    }
+
+    pub async fn post_json(&self, path: &str, key: Option<&str>, body: &Value) -> Response {
+        self.request(Method::POST, path, key).json(body).send().await.expect("request")
+    }
+
+    pub async fn post_raw(&self, path: &str, key: Option<&str>, content_type: Option<&str>, body: &'static [u8]) -> Response {
+        let mut builder = self.request(Method::POST, path, key).body(body);
+        if let Some(ct) = content_type {
+            builder = builder.header("Content-Type", ct);
+        }
+        builder.send().await.expect("request")
+    }
+
+    /// Creates a user as the owner and returns its JSON.
+    pub async fn create_user(&self, username: &str, role: &str, workspaces: &[&str]) -> Value {
+        let body = serde_json::json!({
+            "first_name": "Test", "username": username, "password": "12345678",
+            "role": role, "workspaces": workspaces,
+        });
+        let response = self.post_json("/api/users", Some(OWNER_KEY), &body).await;
+        assert_eq!(response.status(), 200, "creating {username}");
+        response.json().await.expect("json")
+    }
+
+    pub async fn usernames(&self) -> Vec<String> {
+        let users: Value = self.get("/api/users", Some(OWNER_KEY)).await.json().await.expect("json");
+        users
+            .as_array()
+            .expect("list")
+            .iter()
+            .map(|u| u["username"].as_str().expect("username").to_owned())
+            .collect()
+    }
+}
+
+/// Status and JSON body of a response.
+pub async fn status_and_json(response: Response) -> (u16, Value) {
+    let status = response.status().as_u16();
+    let text = response.text().await.expect("body");
+    let json = serde_json::from_str(&text).unwrap_or_else(|_| panic!("not JSON: {text:?}"));
+    (status, json)
+}
+
+/// Argilla's error envelope.
+pub fn argilla_error(code: &str, params: Value) -> Value {
+    serde_json::json!({ "detail": { "code": format!("argilla.api.errors::{code}"), "params": params } })
+}
+
+pub fn unauthorized() -> Value {
+    argilla_error("UnauthorizedError", serde_json::json!({ "detail": "Could not validate credentials" }))
+}
+
+pub fn forbidden() -> Value {
+    argilla_error("ForbiddenOperationError", serde_json::json!({ "detail": "Operation not allowed" }))
+}
+
+pub fn validation(errors: Value) -> Value {
+    argilla_error("ValidationError", serde_json::json!({ "model": "Request", "errors": errors }))
+}
