@@ -109,9 +109,7 @@ impl ApiError {
 
     /// The `detail` member of the body.
     fn detail(&self) -> Value {
-        let argilla = |name: &str, params: Value| {
-            json!({ "code": format!("argilla.api.errors::{name}"), "params": params })
-        };
+        let argilla = |name: &str, params: Value| json!({ "code": format!("argilla.api.errors::{name}"), "params": params });
         match self {
             ApiError::Unauthorized => argilla(
                 "UnauthorizedError",

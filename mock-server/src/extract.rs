@@ -158,7 +158,12 @@ impl<S: Send + Sync> FromRequest<S> for JsonBody {
 
 /// `application/json` or `application/<anything>+json`, parameters ignored, any case.
 fn is_json_content_type(value: &str) -> bool {
-    let essence = value.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    let essence = value
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
     match essence.split_once('/') {
         Some(("application", subtype)) => subtype == "json" || subtype.ends_with("+json"),
         _ => false,
@@ -173,7 +178,11 @@ pub struct FormBody(pub Vec<(String, String)>);
 impl FormBody {
     /// The last value given for `name`, as Starlette's form mapping returns.
     pub fn get(&self, name: &str) -> Option<&str> {
-        self.0.iter().rev().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+        self.0
+            .iter()
+            .rev()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
     }
 }
 
@@ -185,7 +194,13 @@ impl<S: Send + Sync> FromRequest<S> for FormBody {
             .headers()
             .get(CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
-            .map(|v| v.split(';').next().unwrap_or("").trim().eq_ignore_ascii_case("application/x-www-form-urlencoded"))
+            .map(|v| {
+                v.split(';')
+                    .next()
+                    .unwrap_or("")
+                    .trim()
+                    .eq_ignore_ascii_case("application/x-www-form-urlencoded")
+            })
             .unwrap_or(false);
         let bytes = read_body(req, state).await?;
         if !is_form {
@@ -198,13 +213,15 @@ impl<S: Send + Sync> FromRequest<S> for FormBody {
 }
 
 async fn read_body<S: Send + Sync>(req: Request, state: &S) -> Result<Bytes, ApiError> {
-    Bytes::from_request(req, state).await.map_err(|e: BytesRejection| {
-        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            ApiError::PayloadTooLarge
-        } else {
-            ApiError::BadRequestPlain("There was an error parsing the body".into())
-        }
-    })
+    Bytes::from_request(req, state)
+        .await
+        .map_err(|e: BytesRejection| {
+            if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                ApiError::PayloadTooLarge
+            } else {
+                ApiError::BadRequestPlain("There was an error parsing the body".into())
+            }
+        })
 }
 
 #[cfg(test)]
@@ -213,10 +230,20 @@ mod tests {
 
     #[test]
     fn json_content_types_follow_fastapi() {
-        for ok in ["application/json", "APPLICATION/JSON", "application/json; charset=utf-8", "application/vnd.api+json"] {
+        for ok in [
+            "application/json",
+            "APPLICATION/JSON",
+            "application/json; charset=utf-8",
+            "application/vnd.api+json",
+        ] {
             assert!(is_json_content_type(ok), "{ok}");
         }
-        for not in ["text/json", "text/plain", "application/x-www-form-urlencoded", ""] {
+        for not in [
+            "text/json",
+            "text/plain",
+            "application/x-www-form-urlencoded",
+            "",
+        ] {
             assert!(!is_json_content_type(not), "{not}");
         }
     }

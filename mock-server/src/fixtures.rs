@@ -104,8 +104,8 @@ impl Seed {
             problem,
         };
         let mut deserializer = serde_json::Deserializer::from_str(text);
-        let parsed: FixtureFile = serde_path_to_error::deserialize(&mut deserializer)
-            .map_err(|e| {
+        let parsed: FixtureFile =
+            serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
                 let path = e.path().to_string();
                 let place = match path.rsplit_once('.') {
                     Some((entry, field)) if entry.ends_with(']') => {
@@ -122,20 +122,31 @@ impl Seed {
         let mut names = HashSet::new();
         let mut ids = HashSet::new();
         for (i, entry) in parsed.workspaces.into_iter().enumerate() {
-            let place = |field: &str| format!("entry workspaces[{i}] ({:?}), field `{field}`", entry.name);
+            let place =
+                |field: &str| format!("entry workspaces[{i}] ({:?}), field `{field}`", entry.name);
             if entry.name.is_empty() {
                 return Err(fail(place("name"), "must not be empty".into()));
             }
             if !names.insert(entry.name.clone()) {
-                return Err(fail(place("name"), "is used by an earlier workspace".into()));
+                return Err(fail(
+                    place("name"),
+                    "is used by an earlier workspace".into(),
+                ));
             }
             let id = checked_id(entry.id.as_deref()).map_err(|p| fail(place("id"), p))?;
             if !ids.insert(id.clone()) {
                 return Err(fail(place("id"), "is used by an earlier workspace".into()));
             }
-            let inserted_at = checked_time(entry.inserted_at, &now).map_err(|p| fail(place("inserted_at"), p))?;
-            let updated_at = checked_time(entry.updated_at, &inserted_at).map_err(|p| fail(place("updated_at"), p))?;
-            workspaces.push(Workspace { id, name: entry.name, inserted_at, updated_at });
+            let inserted_at =
+                checked_time(entry.inserted_at, &now).map_err(|p| fail(place("inserted_at"), p))?;
+            let updated_at = checked_time(entry.updated_at, &inserted_at)
+                .map_err(|p| fail(place("updated_at"), p))?;
+            workspaces.push(Workspace {
+                id,
+                name: entry.name,
+                inserted_at,
+                updated_at,
+            });
         }
 
         let mut users = Vec::new();
@@ -143,7 +154,8 @@ impl Seed {
         let mut user_ids = HashSet::new();
         let mut api_keys = HashSet::new();
         for (i, entry) in parsed.users.into_iter().enumerate() {
-            let place = |field: &str| format!("entry users[{i}] ({:?}), field `{field}`", entry.username);
+            let place =
+                |field: &str| format!("entry users[{i}] ({:?}), field `{field}`", entry.username);
             if entry.username.is_empty() {
                 return Err(fail(place("username"), "must not be empty".into()));
             }
@@ -154,7 +166,10 @@ impl Seed {
             if !user_ids.insert(id.clone()) {
                 return Err(fail(place("id"), "is used by an earlier user".into()));
             }
-            let api_key = entry.api_key.clone().unwrap_or_else(security::generate_api_key);
+            let api_key = entry
+                .api_key
+                .clone()
+                .unwrap_or_else(security::generate_api_key);
             if api_key.is_empty() {
                 return Err(fail(place("api_key"), "must not be empty".into()));
             }
@@ -163,16 +178,25 @@ impl Seed {
             }
             let password_hash = match (&entry.password, &entry.password_hash) {
                 (Some(_), Some(_)) => {
-                    return Err(fail(place("password"), "give `password` or `password_hash`, not both".into()))
+                    return Err(fail(
+                        place("password"),
+                        "give `password` or `password_hash`, not both".into(),
+                    ))
                 }
                 (None, None) => {
-                    return Err(fail(place("password"), "is required (or give `password_hash`)".into()))
+                    return Err(fail(
+                        place("password"),
+                        "is required (or give `password_hash`)".into(),
+                    ))
                 }
                 (Some(plain), None) => security::hash_password(plain)
                     .map_err(|e| fail(place("password"), format!("cannot be hashed: {e}")))?,
                 (None, Some(hash)) => {
                     if !security::is_bcrypt_hash(hash) {
-                        return Err(fail(place("password_hash"), "is not a bcrypt hash ($2a$/$2b$/$2y$)".into()));
+                        return Err(fail(
+                            place("password_hash"),
+                            "is not a bcrypt hash ($2a$/$2b$/$2y$)".into(),
+                        ));
                     }
                     hash.clone()
                 }
@@ -180,15 +204,23 @@ impl Seed {
             let mut linked = Vec::new();
             for name in &entry.workspaces {
                 if !names.contains(name) {
-                    return Err(fail(place("workspaces"), format!("workspace {name:?} is not defined under `workspaces`")));
+                    return Err(fail(
+                        place("workspaces"),
+                        format!("workspace {name:?} is not defined under `workspaces`"),
+                    ));
                 }
                 if linked.contains(name) {
-                    return Err(fail(place("workspaces"), format!("workspace {name:?} is listed twice")));
+                    return Err(fail(
+                        place("workspaces"),
+                        format!("workspace {name:?} is listed twice"),
+                    ));
                 }
                 linked.push(name.clone());
             }
-            let inserted_at = checked_time(entry.inserted_at, &now).map_err(|p| fail(place("inserted_at"), p))?;
-            let updated_at = checked_time(entry.updated_at, &inserted_at).map_err(|p| fail(place("updated_at"), p))?;
+            let inserted_at =
+                checked_time(entry.inserted_at, &now).map_err(|p| fail(place("inserted_at"), p))?;
+            let updated_at = checked_time(entry.updated_at, &inserted_at)
+                .map_err(|p| fail(place("updated_at"), p))?;
             let user = NewUser {
                 id,
                 first_name: entry.first_name,
@@ -220,13 +252,15 @@ impl Seed {
     pub async fn write_into(&self, db: &Database) -> sqlx::Result<()> {
         let mut tx = db.pool().begin().await?;
         for w in &self.workspaces {
-            sqlx::query("INSERT INTO workspaces (id, name, inserted_at, updated_at) VALUES (?, ?, ?, ?)")
-                .bind(&w.id)
-                .bind(&w.name)
-                .bind(&w.inserted_at)
-                .bind(&w.updated_at)
-                .execute(&mut *tx)
-                .await?;
+            sqlx::query(
+                "INSERT INTO workspaces (id, name, inserted_at, updated_at) VALUES (?, ?, ?, ?)",
+            )
+            .bind(&w.id)
+            .bind(&w.name)
+            .bind(&w.inserted_at)
+            .bind(&w.updated_at)
+            .execute(&mut *tx)
+            .await?;
         }
         for (u, workspaces) in &self.users {
             sqlx::query(
@@ -275,7 +309,9 @@ fn checked_time(value: Option<String>, default: &str) -> Result<String, String> 
     match value {
         None => Ok(default.to_owned()),
         Some(t) if is_timestamp(&t) => Ok(t),
-        Some(t) => Err(format!("{t:?} is not a timestamp like \"2024-01-31T09:30:00\"")),
+        Some(t) => Err(format!(
+            "{t:?} is not a timestamp like \"2024-01-31T09:30:00\""
+        )),
     }
 }
 
@@ -284,7 +320,9 @@ mod tests {
     use super::*;
 
     fn error_of(json: &str) -> String {
-        Seed::from_json("f.json", json).expect_err("should be refused").to_string()
+        Seed::from_json("f.json", json)
+            .expect_err("should be refused")
+            .to_string()
     }
 
     #[test]

@@ -89,7 +89,11 @@ impl TokenKeys {
     }
 
     /// A token for `username` that expired `ago_secs` seconds ago (for tests of expiry).
-    pub fn issue_expired(&self, username: &str, ago_secs: i64) -> jsonwebtoken::errors::Result<String> {
+    pub fn issue_expired(
+        &self,
+        username: &str,
+        ago_secs: i64,
+    ) -> jsonwebtoken::errors::Result<String> {
         let claims = Claims {
             sub: username.to_owned(),
             exp: chrono::Utc::now().timestamp() - ago_secs,
@@ -106,7 +110,9 @@ mod tests {
     fn api_keys_are_107_url_safe_characters() {
         let key = generate_api_key();
         assert_eq!(key.len(), 107);
-        assert!(key.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'));
+        assert!(key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'));
         assert_ne!(key, generate_api_key());
     }
 

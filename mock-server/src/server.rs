@@ -75,7 +75,9 @@ pub async fn spawn(config: &Config) -> anyhow::Result<RunningServer> {
     };
     let db = Database::open(&config.database).await?;
     if db.is_empty().await? {
-        seed.write_into(&db).await.context("cannot seed the database")?;
+        seed.write_into(&db)
+            .await
+            .context("cannot seed the database")?;
     } else {
         tracing::info!(database = %config.database, "database has data: fixtures not applied");
     }

@@ -40,7 +40,12 @@ async fn list_users_returns_everyone_oldest_first_with_their_own_links() -> Test
     app.create_user("zed", "annotator", &["team"]).await;
     let (status, users) = status_and_json(app.get("/api/users", Some(OWNER_KEY)).await).await;
     assert_eq!(status, 200);
-    let names: Vec<&str> = users.as_array().into_iter().flatten().filter_map(|u| u["username"].as_str()).collect();
+    let names: Vec<&str> = users
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|u| u["username"].as_str())
+        .collect();
     assert_eq!(names, ["argilla", "admin", "annotator", "bob", "zed"]);
     // The owner's own links, not every workspace (unlike /api/me).
     assert_eq!(users[0]["workspaces"], json!(["argilla"]));
@@ -77,19 +82,42 @@ async fn create_returns_200_with_the_full_user_a_new_key_and_stripped_names() ->
         "first_name": "  Luke ", "last_name": " Skywalker ", "username": "luke",
         "password": "12345678", "role": "admin", "workspaces": ["team", "argilla"], "api_key": "mine",
     });
-    let (status, user) = status_and_json(app.post_json("/api/users", Some(OWNER_KEY), &body).await).await;
+    let (status, user) =
+        status_and_json(app.post_json("/api/users", Some(OWNER_KEY), &body).await).await;
     assert_eq!(status, 200);
-    let keys: Vec<&String> = user.as_object().map(|o| o.keys().collect()).unwrap_or_default();
-    assert_eq!(keys, ["id", "first_name", "last_name", "full_name", "username", "role", "workspaces", "api_key", "inserted_at", "updated_at"]);
+    let keys: Vec<&String> = user
+        .as_object()
+        .map(|o| o.keys().collect())
+        .unwrap_or_default();
+    assert_eq!(
+        keys,
+        [
+            "id",
+            "first_name",
+            "last_name",
+            "full_name",
+            "username",
+            "role",
+            "workspaces",
+            "api_key",
+            "inserted_at",
+            "updated_at"
+        ]
+    );
     assert_eq!(user["first_name"], "Luke");
     assert_eq!(user["last_name"], "Skywalker");
     assert_eq!(user["full_name"], "Luke Skywalker");
     assert_eq!(user["workspaces"], json!(["team", "argilla"]));
     let key = user["api_key"].as_str().unwrap_or_default();
     assert_eq!(key.len(), 107, "a client-sent api_key is ignored");
-    assert!(key.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'));
+    assert!(key
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'));
     let inserted = user["inserted_at"].as_str().unwrap_or_default();
-    assert!(chrono::NaiveDateTime::parse_from_str(inserted, "%Y-%m-%dT%H:%M:%S").is_ok(), "{inserted}");
+    assert!(
+        chrono::NaiveDateTime::parse_from_str(inserted, "%Y-%m-%dT%H:%M:%S").is_ok(),
+        "{inserted}"
+    );
     // The new key works at once.
     let (status, me) = status_and_json(app.get("/api/me", Some(key)).await).await;
     assert_eq!((status, me["username"].clone()), (200, json!("luke")));
@@ -99,8 +127,10 @@ async fn create_returns_200_with_the_full_user_a_new_key_and_stripped_names() ->
 #[tokio::test]
 async fn create_without_role_makes_an_annotator_with_no_workspaces() -> TestResult {
     let app = TestApp::spawn().await;
-    let body = json!({"first_name": "N", "username": "norole", "password": "12345678", "role": null});
-    let (status, user) = status_and_json(app.post_json("/api/users", Some(OWNER_KEY), &body).await).await;
+    let body =
+        json!({"first_name": "N", "username": "norole", "password": "12345678", "role": null});
+    let (status, user) =
+        status_and_json(app.post_json("/api/users", Some(OWNER_KEY), &body).await).await;
     assert_eq!(status, 200);
     assert_eq!(user["role"], "annotator");
     assert_eq!(user["workspaces"], json!([]));
@@ -111,8 +141,18 @@ async fn create_without_role_makes_an_annotator_with_no_workspaces() -> TestResu
 async fn create_of_a_taken_username_is_409_and_changes_nothing() -> TestResult {
     let app = TestApp::spawn().await;
     let body = json!({"first_name": "X", "username": "bob", "password": "12345678"});
-    let (status, error) = status_and_json(app.post_json("/api/users", Some(OWNER_KEY), &body).await).await;
-    assert_eq!((status, error), (409, argilla_error("EntityAlreadyExistsError", json!({"name": "bob", "type": "User"}))));
+    let (status, error) =
+        status_and_json(app.post_json("/api/users", Some(OWNER_KEY), &body).await).await;
+    assert_eq!(
+        (status, error),
+        (
+            409,
+            argilla_error(
+                "EntityAlreadyExistsError",
+                json!({"name": "bob", "type": "User"})
+            )
+        )
+    );
     let (_, bob) = status_and_json(app.get("/api/me", Some(BOB_KEY)).await).await;
     assert_eq!(bob["first_name"], "Bob");
     Ok(())
@@ -122,7 +162,8 @@ async fn create_of_a_taken_username_is_409_and_changes_nothing() -> TestResult {
 async fn create_checks_validation_before_the_duplicate() -> TestResult {
     let app = TestApp::spawn().await;
     let body = json!({"first_name": "X", "username": "bob", "password": "1"});
-    let (status, _) = status_and_json(app.post_json("/api/users", Some(OWNER_KEY), &body).await).await;
+    let (status, _) =
+        status_and_json(app.post_json("/api/users", Some(OWNER_KEY), &body).await).await;
     assert_eq!(status, 422);
     Ok(())
 }
@@ -134,7 +175,8 @@ async fn create_checks_validation_before_the_duplicate() -> TestResult {
 async fn create_by_a_non_owner_is_403_after_validation(#[case] key: &str) -> TestResult {
     let app = TestApp::spawn().await;
     let valid = json!({"first_name": "X", "username": "newbie", "password": "12345678"});
-    let (status, body) = status_and_json(app.post_json("/api/users", Some(key), &valid).await).await;
+    let (status, body) =
+        status_and_json(app.post_json("/api/users", Some(key), &valid).await).await;
     assert_eq!((status, body), (403, forbidden()));
     let invalid = json!({"first_name": "X", "username": "newbie", "password": "1"});
     let (status, _) = status_and_json(app.post_json("/api/users", Some(key), &invalid).await).await;
@@ -146,7 +188,11 @@ async fn create_by_a_non_owner_is_403_after_validation(#[case] key: &str) -> Tes
 #[tokio::test]
 async fn create_without_credentials_is_401_even_with_a_bad_body() -> TestResult {
     let app = TestApp::spawn().await;
-    let (status, body) = status_and_json(app.post_json("/api/users", None, &json!({"first_name": 1})).await).await;
+    let (status, body) = status_and_json(
+        app.post_json("/api/users", None, &json!({"first_name": 1}))
+            .await,
+    )
+    .await;
     assert_eq!((status, body), (401, unauthorized()));
     Ok(())
 }
@@ -155,8 +201,12 @@ async fn create_without_credentials_is_401_even_with_a_bad_body() -> TestResult 
 async fn create_with_an_unknown_workspace_is_a_plain_422_and_creates_nothing() -> TestResult {
     let app = TestApp::spawn().await;
     let body = json!({"first_name": "X", "username": "wsx", "password": "12345678", "workspaces": ["argilla", "nope", "other"]});
-    let (status, error) = status_and_json(app.post_json("/api/users", Some(OWNER_KEY), &body).await).await;
-    assert_eq!((status, error), (422, json!({"detail": "Workspace 'nope' does not exist"})));
+    let (status, error) =
+        status_and_json(app.post_json("/api/users", Some(OWNER_KEY), &body).await).await;
+    assert_eq!(
+        (status, error),
+        (422, json!({"detail": "Workspace 'nope' does not exist"}))
+    );
     assert!(!app.usernames().await.contains(&"wsx".to_owned()));
     Ok(())
 }
@@ -165,10 +215,16 @@ async fn create_with_an_unknown_workspace_is_a_plain_422_and_creates_nothing() -
 async fn create_naming_a_workspace_twice_is_a_plain_422_and_creates_nothing() -> TestResult {
     let app = TestApp::spawn().await;
     let body = json!({"first_name": "X", "username": "dup", "password": "12345678", "workspaces": ["argilla", "argilla"]});
-    let (status, error) = status_and_json(app.post_json("/api/users", Some(OWNER_KEY), &body).await).await;
+    let (status, error) =
+        status_and_json(app.post_json("/api/users", Some(OWNER_KEY), &body).await).await;
     assert_eq!(status, 422);
     let detail = error["detail"].as_str().unwrap_or_default();
-    assert!(detail.starts_with("(sqlite3.IntegrityError) UNIQUE constraint failed: workspaces_users.workspace_id"), "{detail}");
+    assert!(
+        detail.starts_with(
+            "(sqlite3.IntegrityError) UNIQUE constraint failed: workspaces_users.workspace_id"
+        ),
+        "{detail}"
+    );
     assert!(detail.contains(&ARGILLA_WS.replace('-', "")), "{detail}");
     assert!(!app.usernames().await.contains(&"dup".to_owned()));
     Ok(())
@@ -177,7 +233,11 @@ async fn create_naming_a_workspace_twice_is_a_plain_422_and_creates_nothing() ->
 #[tokio::test]
 async fn delete_returns_the_deleted_user_with_the_workspaces_it_had() -> TestResult {
     let app = TestApp::spawn().await;
-    let (status, user) = status_and_json(app.delete(&format!("/api/users/{ADMIN_ID}"), Some(OWNER_KEY)).await).await;
+    let (status, user) = status_and_json(
+        app.delete(&format!("/api/users/{ADMIN_ID}"), Some(OWNER_KEY))
+            .await,
+    )
+    .await;
     assert_eq!(status, 200);
     assert_eq!(user["username"], "admin");
     assert_eq!(user["workspaces"], json!(["argilla", "team"]));
@@ -190,20 +250,46 @@ async fn delete_returns_the_deleted_user_with_the_workspaces_it_had() -> TestRes
 #[tokio::test]
 async fn delete_twice_is_404_with_the_entity_not_found_envelope() -> TestResult {
     let app = TestApp::spawn().await;
-    app.delete(&format!("/api/users/{BOB_ID}"), Some(OWNER_KEY)).await;
-    let (status, error) = status_and_json(app.delete(&format!("/api/users/{BOB_ID}"), Some(OWNER_KEY)).await).await;
-    assert_eq!((status, error), (404, argilla_error("EntityNotFoundError", json!({"name": BOB_ID, "type": "User"}))));
+    app.delete(&format!("/api/users/{BOB_ID}"), Some(OWNER_KEY))
+        .await;
+    let (status, error) = status_and_json(
+        app.delete(&format!("/api/users/{BOB_ID}"), Some(OWNER_KEY))
+            .await,
+    )
+    .await;
+    assert_eq!(
+        (status, error),
+        (
+            404,
+            argilla_error(
+                "EntityNotFoundError",
+                json!({"name": BOB_ID, "type": "User"})
+            )
+        )
+    );
     Ok(())
 }
 
 #[tokio::test]
 async fn delete_of_an_unknown_user_is_404_before_checking_the_role() -> TestResult {
     let app = TestApp::spawn().await;
-    let (status, _) = status_and_json(app.delete(&format!("/api/users/{UNKNOWN_ID}"), Some(ANNOTATOR_KEY)).await).await;
+    let (status, _) = status_and_json(
+        app.delete(&format!("/api/users/{UNKNOWN_ID}"), Some(ANNOTATOR_KEY))
+            .await,
+    )
+    .await;
     assert_eq!(status, 404);
-    let (status, body) = status_and_json(app.delete(&format!("/api/users/{BOB_ID}"), Some(ANNOTATOR_KEY)).await).await;
+    let (status, body) = status_and_json(
+        app.delete(&format!("/api/users/{BOB_ID}"), Some(ANNOTATOR_KEY))
+            .await,
+    )
+    .await;
     assert_eq!((status, body), (403, forbidden()));
-    let (status, _) = status_and_json(app.delete(&format!("/api/users/{BOB_ID}"), Some(ADMIN_KEY)).await).await;
+    let (status, _) = status_and_json(
+        app.delete(&format!("/api/users/{BOB_ID}"), Some(ADMIN_KEY))
+            .await,
+    )
+    .await;
     assert_eq!(status, 403, "admins cannot delete users either");
     assert!(app.usernames().await.contains(&"bob".to_owned()));
     Ok(())
@@ -217,7 +303,11 @@ async fn delete_of_an_unknown_user_is_404_before_checking_the_role() -> TestResu
 #[tokio::test]
 async fn delete_accepts_every_uuid_spelling_python_accepts(#[case] spelling: &str) -> TestResult {
     let app = TestApp::spawn().await;
-    let (status, user) = status_and_json(app.delete(&format!("/api/users/{spelling}"), Some(OWNER_KEY)).await).await;
+    let (status, user) = status_and_json(
+        app.delete(&format!("/api/users/{spelling}"), Some(OWNER_KEY))
+            .await,
+    )
+    .await;
     assert_eq!(status, 200, "{user}");
     assert_eq!(user["id"], BOB_ID);
     Ok(())
@@ -226,9 +316,15 @@ async fn delete_accepts_every_uuid_spelling_python_accepts(#[case] spelling: &st
 #[tokio::test]
 async fn delete_with_a_malformed_id_is_422_but_401_comes_first() -> TestResult {
     let app = TestApp::spawn().await;
-    let (status, body) = status_and_json(app.delete("/api/users/not-a-uuid", Some(OWNER_KEY)).await).await;
+    let (status, body) =
+        status_and_json(app.delete("/api/users/not-a-uuid", Some(OWNER_KEY)).await).await;
     assert_eq!(status, 422);
-    assert_eq!(body, validation(json!([{"loc": ["path", "user_id"], "msg": "value is not a valid uuid", "type": "type_error.uuid"}])));
+    assert_eq!(
+        body,
+        validation(
+            json!([{"loc": ["path", "user_id"], "msg": "value is not a valid uuid", "type": "type_error.uuid"}])
+        )
+    );
     let (status, _) = status_and_json(app.delete("/api/users/not-a-uuid", None).await).await;
     assert_eq!(status, 401);
     Ok(())
@@ -237,7 +333,11 @@ async fn delete_with_a_malformed_id_is_422_but_401_comes_first() -> TestResult {
 #[tokio::test]
 async fn an_owner_may_delete_itself_and_its_key_then_fails() -> TestResult {
     let app = TestApp::spawn().await;
-    let (status, _) = status_and_json(app.delete(&format!("/api/users/{OWNER_ID}"), Some(OWNER_KEY)).await).await;
+    let (status, _) = status_and_json(
+        app.delete(&format!("/api/users/{OWNER_ID}"), Some(OWNER_KEY))
+            .await,
+    )
+    .await;
     assert_eq!(status, 200);
     let (status, body) = status_and_json(app.get("/api/me", Some(OWNER_KEY)).await).await;
     assert_eq!((status, body), (401, unauthorized()));
@@ -247,7 +347,8 @@ async fn an_owner_may_delete_itself_and_its_key_then_fails() -> TestResult {
 #[tokio::test]
 async fn a_deleted_username_can_be_created_again() -> TestResult {
     let app = TestApp::spawn().await;
-    app.delete(&format!("/api/users/{BOB_ID}"), Some(OWNER_KEY)).await;
+    app.delete(&format!("/api/users/{BOB_ID}"), Some(OWNER_KEY))
+        .await;
     let user: Value = app.create_user("bob", "annotator", &[]).await;
     assert_ne!(user["id"], BOB_ID);
     Ok(())

@@ -36,19 +36,30 @@ pub async fn cors(request: Request, next: Next) -> Response {
         return next.run(request).await;
     };
     let is_preflight = request.method() == Method::OPTIONS
-        && request.headers().contains_key(ACCESS_CONTROL_REQUEST_METHOD);
+        && request
+            .headers()
+            .contains_key(ACCESS_CONTROL_REQUEST_METHOD);
     if is_preflight {
-        let requested_headers = request.headers().get(ACCESS_CONTROL_REQUEST_HEADERS).cloned();
+        let requested_headers = request
+            .headers()
+            .get(ACCESS_CONTROL_REQUEST_HEADERS)
+            .cloned();
         let mut response = "OK".into_response();
         let headers = response.headers_mut();
-        headers.insert(CONTENT_TYPE, HeaderValue::from_static("text/plain; charset=utf-8"));
+        headers.insert(
+            CONTENT_TYPE,
+            HeaderValue::from_static("text/plain; charset=utf-8"),
+        );
         headers.insert(VARY, HeaderValue::from_static("Origin"));
         headers.insert(
             ACCESS_CONTROL_ALLOW_METHODS,
             HeaderValue::from_static("DELETE, GET, HEAD, OPTIONS, PATCH, POST, PUT"),
         );
         headers.insert(ACCESS_CONTROL_MAX_AGE, HeaderValue::from_static("600"));
-        headers.insert(ACCESS_CONTROL_ALLOW_CREDENTIALS, HeaderValue::from_static("true"));
+        headers.insert(
+            ACCESS_CONTROL_ALLOW_CREDENTIALS,
+            HeaderValue::from_static("true"),
+        );
         headers.insert(ACCESS_CONTROL_ALLOW_ORIGIN, origin);
         if let Some(requested) = requested_headers {
             headers.insert(ACCESS_CONTROL_ALLOW_HEADERS, requested);
@@ -66,6 +77,9 @@ pub async fn cors(request: Request, next: Next) -> Response {
         HeaderValue::from_static("*")
     };
     headers.insert(ACCESS_CONTROL_ALLOW_ORIGIN, allow_origin);
-    headers.insert(ACCESS_CONTROL_ALLOW_CREDENTIALS, HeaderValue::from_static("true"));
+    headers.insert(
+        ACCESS_CONTROL_ALLOW_CREDENTIALS,
+        HeaderValue::from_static("true"),
+    );
     response
 }

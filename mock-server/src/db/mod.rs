@@ -58,10 +58,11 @@ impl Database {
 
     /// Whether the database holds no user and no workspace (a new file, or memory).
     pub async fn is_empty(&self) -> sqlx::Result<bool> {
-        let (count,): (i64,) =
-            sqlx::query_as("SELECT (SELECT COUNT(*) FROM users) + (SELECT COUNT(*) FROM workspaces)")
-                .fetch_one(&self.pool)
-                .await?;
+        let (count,): (i64,) = sqlx::query_as(
+            "SELECT (SELECT COUNT(*) FROM users) + (SELECT COUNT(*) FROM workspaces)",
+        )
+        .fetch_one(&self.pool)
+        .await?;
         Ok(count == 0)
     }
 

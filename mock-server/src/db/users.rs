@@ -38,17 +38,21 @@ pub enum UserCreateError {
 
 impl Database {
     pub async fn user_by_api_key(&self, api_key: &str) -> sqlx::Result<Option<UserRecord>> {
-        sqlx::query_as(&format!("SELECT {USER_COLUMNS} FROM users WHERE api_key = ?"))
-            .bind(api_key)
-            .fetch_optional(self.pool())
-            .await
+        sqlx::query_as(&format!(
+            "SELECT {USER_COLUMNS} FROM users WHERE api_key = ?"
+        ))
+        .bind(api_key)
+        .fetch_optional(self.pool())
+        .await
     }
 
     pub async fn user_by_username(&self, username: &str) -> sqlx::Result<Option<UserRecord>> {
-        sqlx::query_as(&format!("SELECT {USER_COLUMNS} FROM users WHERE username = ?"))
-            .bind(username)
-            .fetch_optional(self.pool())
-            .await
+        sqlx::query_as(&format!(
+            "SELECT {USER_COLUMNS} FROM users WHERE username = ?"
+        ))
+        .bind(username)
+        .fetch_optional(self.pool())
+        .await
     }
 
     pub async fn user_by_id(&self, id: &str) -> sqlx::Result<Option<UserRecord>> {

@@ -44,7 +44,12 @@ pub struct JsonDecodeError {
 impl JsonDecodeError {
     /// 1-based line of `pos`.
     pub fn lineno(&self) -> usize {
-        self.doc.chars().take(self.pos).filter(|&c| c == '\n').count() + 1
+        self.doc
+            .chars()
+            .take(self.pos)
+            .filter(|&c| c == '\n')
+            .count()
+            + 1
     }
 
     /// 1-based column of `pos`, counted from the last newline before it.
@@ -75,7 +80,10 @@ impl std::error::Error for JsonDecodeError {}
 /// Decodes a whole document like `json.loads(text)`.
 pub fn loads(text: &str) -> Result<PyValue, JsonDecodeError> {
     let chars: Vec<char> = text.chars().collect();
-    let mut scanner = Scanner { s: &chars, doc: text };
+    let mut scanner = Scanner {
+        s: &chars,
+        doc: text,
+    };
     let start = scanner.skip_ws(0);
     let (value, end) = match scanner.scan_once(start) {
         Ok(ok) => ok,
@@ -132,14 +140,7 @@ impl Scanner<'_> {
     }
 
     fn starts_with(&self, idx: usize, word: &str) -> bool {
-        let mut i = idx;
-        for c in word.chars() {
-            if self.at(i) != Some(c) {
-                return false;
-            }
-            i += 1;
-        }
-        true
+        (idx..).zip(word.chars()).all(|(i, c)| self.at(i) == Some(c))
     }
 
     fn scan_once(&mut self, idx: usize) -> Result<(PyValue, usize), Fail> {
@@ -265,7 +266,9 @@ impl Scanner<'_> {
             if end >= self.s.len() {
                 return Err(self.error("Invalid \\uXXXX escape", hex_start - 1));
             }
-            let mut code = self.hex4(hex_start).ok_or_else(|| self.error("Invalid \\uXXXX escape", end - 5))?;
+            let mut code = self
+                .hex4(hex_start)
+                .ok_or_else(|| self.error("Invalid \\uXXXX escape", end - 5))?;
             if (0xD800..0xDC00).contains(&code)
                 && end + 6 < self.s.len()
                 && self.at(end) == Some('\\')
@@ -350,30 +353,69 @@ mod tests {
     fn messages_and_positions_match_cpython() {
         // Each expectation is what CPython 3.11's json.loads printed for the same input.
         let cases = [
-            ("{\"first_name\":\"a\",", "Expecting property name enclosed in double quotes: line 1 column 19 (char 18)"),
-            ("{bad", "Expecting property name enclosed in double quotes: line 1 column 2 (char 1)"),
+            (
+                "{\"first_name\":\"a\",",
+                "Expecting property name enclosed in double quotes: line 1 column 19 (char 18)",
+            ),
+            (
+                "{bad",
+                "Expecting property name enclosed in double quotes: line 1 column 2 (char 1)",
+            ),
             ("{\"a\":1}x", "Extra data: line 1 column 8 (char 7)"),
             ("   ", "Expecting value: line 1 column 4 (char 3)"),
-            ("{\"first_name\":\"\\x\"}", "Invalid \\escape: line 1 column 16 (char 15)"),
-            ("{\"first_name\":\"a\tb\"}", "Invalid control character at: line 1 column 17 (char 16)"),
-            ("{\"é\":1,\n x}", "Expecting property name enclosed in double quotes: line 2 column 2 (char 9)"),
+            (
+                "{\"first_name\":\"\\x\"}",
+                "Invalid \\escape: line 1 column 16 (char 15)",
+            ),
+            (
+                "{\"first_name\":\"a\tb\"}",
+                "Invalid control character at: line 1 column 17 (char 16)",
+            ),
+            (
+                "{\"é\":1,\n x}",
+                "Expecting property name enclosed in double quotes: line 2 column 2 (char 9)",
+            ),
             ("[1 2]", "Expecting ',' delimiter: line 1 column 4 (char 3)"),
-            ("{\"a\" 1}", "Expecting ':' delimiter: line 1 column 6 (char 5)"),
-            ("\"abc", "Unterminated string starting at: line 1 column 1 (char 0)"),
-            ("[\"\\u12\"]", "Invalid \\uXXXX escape: line 1 column 4 (char 3)"),
+            (
+                "{\"a\" 1}",
+                "Expecting ':' delimiter: line 1 column 6 (char 5)",
+            ),
+            (
+                "\"abc",
+                "Unterminated string starting at: line 1 column 1 (char 0)",
+            ),
+            (
+                "[\"\\u12\"]",
+                "Invalid \\uXXXX escape: line 1 column 4 (char 3)",
+            ),
             ("[01]", "Expecting ',' delimiter: line 1 column 3 (char 2)"),
             ("", "Expecting value: line 1 column 1 (char 0)"),
             ("[1,]", "Expecting value: line 1 column 4 (char 3)"),
-            ("[\"\\u12zz\"]", "Invalid \\uXXXX escape: line 1 column 4 (char 3)"),
-            ("\"\\ud800\\u12\"", "Invalid \\uXXXX escape: line 1 column 9 (char 8)"),
+            (
+                "[\"\\u12zz\"]",
+                "Invalid \\uXXXX escape: line 1 column 4 (char 3)",
+            ),
+            (
+                "\"\\ud800\\u12\"",
+                "Invalid \\uXXXX escape: line 1 column 9 (char 8)",
+            ),
             ("[1.]", "Expecting ',' delimiter: line 1 column 3 (char 2)"),
             ("[1e]", "Expecting ',' delimiter: line 1 column 3 (char 2)"),
             ("[-]", "Expecting value: line 1 column 2 (char 1)"),
-            ("{\"a\":1,}", "Expecting property name enclosed in double quotes: line 1 column 8 (char 7)"),
+            (
+                "{\"a\":1,}",
+                "Expecting property name enclosed in double quotes: line 1 column 8 (char 7)",
+            ),
             ("[1,2", "Expecting ',' delimiter: line 1 column 5 (char 4)"),
             ("{\"a\":", "Expecting value: line 1 column 6 (char 5)"),
-            ("\"\\", "Unterminated string starting at: line 1 column 1 (char 0)"),
-            ("{\"a\"", "Expecting ':' delimiter: line 1 column 5 (char 4)"),
+            (
+                "\"\\",
+                "Unterminated string starting at: line 1 column 1 (char 0)",
+            ),
+            (
+                "{\"a\"",
+                "Expecting ':' delimiter: line 1 column 5 (char 4)",
+            ),
             ("nul", "Expecting value: line 1 column 1 (char 0)"),
         ];
         for (input, expected) in cases {

@@ -56,7 +56,12 @@ impl ErrorItem {
     }
 
     fn none_not_allowed(loc: Vec<LocPart>) -> Self {
-        Self::new(loc, "none is not an allowed value", "type_error.none.not_allowed", None)
+        Self::new(
+            loc,
+            "none is not an allowed value",
+            "type_error.none.not_allowed",
+            None,
+        )
     }
 }
 
@@ -173,7 +178,11 @@ impl<'a> ModelValidator<'a> {
     }
 
     fn raw(&self, name: &str) -> Option<&'a PyValue> {
-        self.fields.iter().rev().find(|(k, _)| k == name).map(|(_, v)| v)
+        self.fields
+            .iter()
+            .rev()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v)
     }
 
     fn loc(&self, name: &str) -> Vec<LocPart> {
@@ -192,7 +201,8 @@ impl<'a> ModelValidator<'a> {
                 None
             }
             Some(PyValue::Null) => {
-                self.errors.push(ErrorItem::none_not_allowed(self.loc(name)));
+                self.errors
+                    .push(ErrorItem::none_not_allowed(self.loc(name)));
                 None
             }
             Some(value) => self.checked(name, value, rules),
@@ -317,10 +327,9 @@ pub fn body_as_fields(body: Option<&PyValue>) -> Result<Vec<(String, PyValue)>, 
                             _ => return Err(not_a_dict()),
                         }
                     }
-                    PyValue::Object(kv) if kv.len() == 2 => (
-                        PyValue::Str(kv[0].0.clone()),
-                        PyValue::Str(kv[1].0.clone()),
-                    ),
+                    PyValue::Object(kv) if kv.len() == 2 => {
+                        (PyValue::Str(kv[0].0.clone()), PyValue::Str(kv[1].0.clone()))
+                    }
                     _ => return Err(not_a_dict()),
                 };
                 match key {
@@ -362,7 +371,9 @@ mod tests {
     #[test]
     fn strings_are_coerced_like_pydantic_v1() {
         let v = loads("[5, 1.5, true, null, [1]]").expect("valid");
-        let PyValue::List(items) = v else { panic!("list") };
+        let PyValue::List(items) = v else {
+            panic!("list")
+        };
         assert_eq!(coerce_str(&items[0]), Ok("5".into()));
         assert_eq!(coerce_str(&items[1]), Ok("1.5".into()));
         assert_eq!(coerce_str(&items[2]), Ok("True".into()));

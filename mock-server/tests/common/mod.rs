@@ -45,7 +45,12 @@ impl TestApp {
     }
 
     /// A request with an optional API key.
-    pub fn request(&self, method: Method, path: &str, key: Option<&str>) -> reqwest::RequestBuilder {
+    pub fn request(
+        &self,
+        method: Method,
+        path: &str,
+        key: Option<&str>,
+    ) -> reqwest::RequestBuilder {
         let builder = self.http.request(method, self.url(path));
         match key {
             Some(key) => builder.header("X-Argilla-Api-Key", key),
@@ -54,18 +59,34 @@ impl TestApp {
     }
 
     pub async fn get(&self, path: &str, key: Option<&str>) -> Response {
-        self.request(Method::GET, path, key).send().await.expect("request")
+        self.request(Method::GET, path, key)
+            .send()
+            .await
+            .expect("request")
     }
 
     pub async fn delete(&self, path: &str, key: Option<&str>) -> Response {
-        self.request(Method::DELETE, path, key).send().await.expect("request")
+        self.request(Method::DELETE, path, key)
+            .send()
+            .await
+            .expect("request")
     }
 
     pub async fn post_json(&self, path: &str, key: Option<&str>, body: &Value) -> Response {
-        self.request(Method::POST, path, key).json(body).send().await.expect("request")
+        self.request(Method::POST, path, key)
+            .json(body)
+            .send()
+            .await
+            .expect("request")
     }
 
-    pub async fn post_raw(&self, path: &str, key: Option<&str>, content_type: Option<&str>, body: &'static [u8]) -> Response {
+    pub async fn post_raw(
+        &self,
+        path: &str,
+        key: Option<&str>,
+        content_type: Option<&str>,
+        body: &'static [u8],
+    ) -> Response {
         let mut builder = self.request(Method::POST, path, key).body(body);
         if let Some(ct) = content_type {
             builder = builder.header("Content-Type", ct);
@@ -85,7 +106,12 @@ impl TestApp {
     }
 
     pub async fn usernames(&self) -> Vec<String> {
-        let users: Value = self.get("/api/users", Some(OWNER_KEY)).await.json().await.expect("json");
+        let users: Value = self
+            .get("/api/users", Some(OWNER_KEY))
+            .await
+            .json()
+            .await
+            .expect("json");
         users
             .as_array()
             .expect("list")
@@ -109,13 +135,22 @@ pub fn argilla_error(code: &str, params: Value) -> Value {
 }
 
 pub fn unauthorized() -> Value {
-    argilla_error("UnauthorizedError", serde_json::json!({ "detail": "Could not validate credentials" }))
+    argilla_error(
+        "UnauthorizedError",
+        serde_json::json!({ "detail": "Could not validate credentials" }),
+    )
 }
 
 pub fn forbidden() -> Value {
-    argilla_error("ForbiddenOperationError", serde_json::json!({ "detail": "Operation not allowed" }))
+    argilla_error(
+        "ForbiddenOperationError",
+        serde_json::json!({ "detail": "Operation not allowed" }),
+    )
 }
 
 pub fn validation(errors: Value) -> Value {
-    argilla_error("ValidationError", serde_json::json!({ "model": "Request", "errors": errors }))
+    argilla_error(
+        "ValidationError",
+        serde_json::json!({ "model": "Request", "errors": errors }),
+    )
 }

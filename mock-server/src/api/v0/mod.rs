@@ -33,7 +33,10 @@ pub fn router() -> Router<AppState> {
         .route("/_info", get(info::info))
         .route("/_status", get(info::status))
         .route("/security/token", post(security::login))
-        .route("/workspaces", get(workspaces::list).post(workspaces::create))
+        .route(
+            "/workspaces",
+            get(workspaces::list).post(workspaces::create),
+        )
         .route("/workspaces/{workspace_id}/users", get(workspaces::members))
         .route(
             "/workspaces/{workspace_id}/users/{user_id}",

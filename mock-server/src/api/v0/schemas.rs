@@ -23,17 +23,29 @@ impl UserCreate {
     pub fn validate(body: Option<&PyValue>) -> ApiResult<UserCreate> {
         let fields = body_as_fields(body).map_err(ApiError::Validation)?;
         let mut v = ModelValidator::new(&fields, "body");
-        let name_rules = StrRules { strip: true, min_length: Some(1), ..StrRules::default() };
+        let name_rules = StrRules {
+            strip: true,
+            min_length: Some(1),
+            ..StrRules::default()
+        };
         let first_name = v.required_str("first_name", name_rules);
         let last_name = v.optional_str("last_name", name_rules);
         let username = v.required_str(
             "username",
-            StrRules { min_length: Some(1), pattern: Some(NAME_PATTERN), ..StrRules::default() },
+            StrRules {
+                min_length: Some(1),
+                pattern: Some(NAME_PATTERN),
+                ..StrRules::default()
+            },
         );
         let role = v.optional_enum("role", &Role::VALUES);
         let password = v.required_str(
             "password",
-            StrRules { min_length: Some(8), max_length: Some(100), ..StrRules::default() },
+            StrRules {
+                min_length: Some(8),
+                max_length: Some(100),
+                ..StrRules::default()
+            },
         );
         let workspaces = v.optional_str_list("workspaces");
         v.finish().map_err(ApiError::Validation)?;
@@ -47,7 +59,9 @@ impl UserCreate {
                 password,
                 workspaces: workspaces.unwrap_or_default(),
             }),
-            _ => Err(ApiError::Internal(anyhow::anyhow!("validated fields missing"))),
+            _ => Err(ApiError::Internal(anyhow::anyhow!(
+                "validated fields missing"
+            ))),
         }
     }
 }
@@ -58,7 +72,11 @@ pub fn workspace_name(body: Option<&PyValue>) -> ApiResult<String> {
     let mut v = ModelValidator::new(&fields, "body");
     let name = v.required_str(
         "name",
-        StrRules { min_length: Some(1), pattern: Some(NAME_PATTERN), ..StrRules::default() },
+        StrRules {
+            min_length: Some(1),
+            pattern: Some(NAME_PATTERN),
+            ..StrRules::default()
+        },
     );
     v.finish().map_err(ApiError::Validation)?;
     name.ok_or_else(|| ApiError::Internal(anyhow::anyhow!("validated name missing")))
@@ -76,12 +94,20 @@ pub fn login_form(form: &FormBody) -> ApiResult<(String, String)> {
         })
         .collect();
     let mut v = ModelValidator::new(&fields, "body");
-    v.optional_str("grant_type", StrRules { pattern: Some(GRANT_TYPE_PATTERN), ..StrRules::default() });
+    v.optional_str(
+        "grant_type",
+        StrRules {
+            pattern: Some(GRANT_TYPE_PATTERN),
+            ..StrRules::default()
+        },
+    );
     let username = v.required_str("username", StrRules::default());
     let password = v.required_str("password", StrRules::default());
     v.finish().map_err(ApiError::Validation)?;
     match (username, password) {
         (Some(u), Some(p)) => Ok((u, p)),
-        _ => Err(ApiError::Internal(anyhow::anyhow!("validated form fields missing"))),
+        _ => Err(ApiError::Internal(anyhow::anyhow!(
+            "validated form fields missing"
+        ))),
     }
 }

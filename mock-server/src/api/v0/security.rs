@@ -16,7 +16,9 @@ pub async fn login(State(state): State<AppState>, form: FormBody) -> ApiResult<J
     match hash {
         Some(hash) if verify_password(&password, &hash) => {
             let token = state.tokens.issue(&username).map_err(anyhow::Error::from)?;
-            Ok(Json(json!({ "access_token": token, "token_type": "bearer" })))
+            Ok(Json(
+                json!({ "access_token": token, "token_type": "bearer" }),
+            ))
         }
         _ => Err(ApiError::Unauthorized),
     }

@@ -14,9 +14,18 @@ use crate::security::{generate_api_key, hash_password};
 use crate::state::AppState;
 
 /// `GET /api/me`: the caller; an owner's `workspaces` lists every workspace.
-pub async fn me(State(state): State<AppState>, CurrentUser(me): CurrentUser) -> ApiResult<Json<UserV0>> {
+pub async fn me(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+) -> ApiResult<Json<UserV0>> {
     let workspaces = if me.is_owner() {
-        state.db.list_workspaces().await?.into_iter().map(|w| w.name).collect()
+        state
+            .db
+            .list_workspaces()
+            .await?
+            .into_iter()
+            .map(|w| w.name)
+            .collect()
     } else {
         state.db.workspace_names_of(&me.id).await?
     };
@@ -24,7 +33,10 @@ pub async fn me(State(state): State<AppState>, CurrentUser(me): CurrentUser) -> 
 }
 
 /// `GET /api/users`: every user, oldest first, each with its own workspace links (owner only).
-pub async fn list(State(state): State<AppState>, CurrentUser(me): CurrentUser) -> ApiResult<Json<Vec<UserV0>>> {
+pub async fn list(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+) -> ApiResult<Json<Vec<UserV0>>> {
     require_owner(&me)?;
     let users = state.db.list_users().await?;
     let mut names = state.db.workspace_names_by_user().await?;
@@ -67,7 +79,9 @@ pub async fn create(
             entity: Entity::User,
             name: new_user.username,
         }),
-        Err(e @ UserCreateError::UnknownWorkspace(_)) => Err(ApiError::UnprocessablePlain(e.to_string())),
+        Err(e @ UserCreateError::UnknownWorkspace(_)) => {
+            Err(ApiError::UnprocessablePlain(e.to_string()))
+        }
         Err(UserCreateError::DuplicateLink { workspace_id }) => Err(ApiError::UnprocessablePlain(
             duplicate_link_message(&workspace_id, &new_user.id),
         )),
@@ -99,7 +113,11 @@ pub async fn delete(
     PathIds(ids): PathIds,
 ) -> ApiResult<Json<UserV0>> {
     let id = ids[0].hyphenated().to_string();
-    let user = state.db.user_by_id(&id).await?.ok_or_else(|| ApiError::user_not_found(&id))?;
+    let user = state
+        .db
+        .user_by_id(&id)
+        .await?
+        .ok_or_else(|| ApiError::user_not_found(&id))?;
     require_owner(&me)?;
     let workspaces = state.db.workspace_names_of(&id).await?;
     if !state.db.delete_user(&id).await? {

@@ -12,7 +12,10 @@ use crate::policy::{require_owner, require_owner_or_admin_member};
 use crate::state::AppState;
 
 /// `GET /api/workspaces`: every role sees every workspace.
-pub async fn list(State(state): State<AppState>, CurrentUser(_): CurrentUser) -> ApiResult<Json<Vec<Workspace>>> {
+pub async fn list(
+    State(state): State<AppState>,
+    CurrentUser(_): CurrentUser,
+) -> ApiResult<Json<Vec<Workspace>>> {
     Ok(Json(state.db.list_workspaces().await?))
 }
 
@@ -33,7 +36,10 @@ pub async fn create(
     };
     match state.db.create_workspace(&workspace).await? {
         Some(created) => Ok(Json(created)),
-        None => Err(ApiError::AlreadyExists { entity: Entity::Workspace, name: workspace.name }),
+        None => Err(ApiError::AlreadyExists {
+            entity: Entity::Workspace,
+            name: workspace.name,
+        }),
     }
 }
 
@@ -70,16 +76,30 @@ pub async fn add_member(
     CurrentUser(me): CurrentUser,
     PathIds(ids): PathIds,
 ) -> ApiResult<Json<UserV0>> {
-    let (workspace_id, user_id) = (ids[0].hyphenated().to_string(), ids[1].hyphenated().to_string());
+    let (workspace_id, user_id) = (
+        ids[0].hyphenated().to_string(),
+        ids[1].hyphenated().to_string(),
+    );
     require_owner(&me)?;
     state
         .db
         .workspace_by_id(&workspace_id)
         .await?
         .ok_or_else(|| ApiError::workspace_not_found(&workspace_id))?;
-    let user = state.db.user_by_id(&user_id).await?.ok_or_else(|| ApiError::user_not_found(&user_id))?;
-    if !state.db.add_member(&workspace_id, &user_id, &now_timestamp()).await? {
-        return Err(ApiError::AlreadyExists { entity: Entity::User, name: user_id });
+    let user = state
+        .db
+        .user_by_id(&user_id)
+        .await?
+        .ok_or_else(|| ApiError::user_not_found(&user_id))?;
+    if !state
+        .db
+        .add_member(&workspace_id, &user_id, &now_timestamp())
+        .await?
+    {
+        return Err(ApiError::AlreadyExists {
+            entity: Entity::User,
+            name: user_id,
+        });
     }
     let workspaces = state.db.workspace_names_of(&user_id).await?;
     Ok(Json(user.to_v0(workspaces)))
@@ -92,12 +112,19 @@ pub async fn remove_member(
     CurrentUser(me): CurrentUser,
     PathIds(ids): PathIds,
 ) -> ApiResult<Json<UserV0>> {
-    let (workspace_id, user_id) = (ids[0].hyphenated().to_string(), ids[1].hyphenated().to_string());
+    let (workspace_id, user_id) = (
+        ids[0].hyphenated().to_string(),
+        ids[1].hyphenated().to_string(),
+    );
     if !state.db.is_member(&workspace_id, &user_id).await? {
         return Err(ApiError::user_not_found(&user_id));
     }
     require_owner_or_admin_member(&state, &me, &workspace_id).await?;
-    let user = state.db.user_by_id(&user_id).await?.ok_or_else(|| ApiError::user_not_found(&user_id))?;
+    let user = state
+        .db
+        .user_by_id(&user_id)
+        .await?
+        .ok_or_else(|| ApiError::user_not_found(&user_id))?;
     if !state.db.remove_member(&workspace_id, &user_id).await? {
         return Err(ApiError::user_not_found(&user_id));
     }

@@ -20,5 +20,8 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/me/workspaces", get(workspaces::mine))
         .route("/users/{user_id}/workspaces", get(workspaces::of_user))
-        .route("/workspaces/{workspace_id}", get(workspaces::get).delete(workspaces::delete))
+        .route(
+            "/workspaces/{workspace_id}",
+            get(workspaces::get).delete(workspaces::delete),
+        )
 }

@@ -19,8 +19,13 @@ async fn visible_to(state: &AppState, user: &UserRecord) -> ApiResult<Vec<Worksp
 }
 
 /// `GET /api/v1/me/workspaces`.
-pub async fn mine(State(state): State<AppState>, CurrentUser(me): CurrentUser) -> ApiResult<Json<Items<Workspace>>> {
-    Ok(Json(Items { items: visible_to(&state, &me).await? }))
+pub async fn mine(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+) -> ApiResult<Json<Items<Workspace>>> {
+    Ok(Json(Items {
+        items: visible_to(&state, &me).await?,
+    }))
 }
 
 /// `GET /api/v1/users/{user_id}/workspaces` (owner only; checked before the lookup).
@@ -31,12 +36,13 @@ pub async fn of_user(
 ) -> ApiResult<Json<Items<Workspace>>> {
     let user_id = ids[0].hyphenated().to_string();
     require_owner(&me)?;
-    let user = state
-        .db
-        .user_by_id(&user_id)
-        .await?
-        .ok_or_else(|| ApiError::NotFoundPlain(format!("User with id `{user_id}` not found")))?;
-    Ok(Json(Items { items: visible_to(&state, &user).await? }))
+    let user =
+        state.db.user_by_id(&user_id).await?.ok_or_else(|| {
+            ApiError::NotFoundPlain(format!("User with id `{user_id}` not found"))
+        })?;
+    Ok(Json(Items {
+        items: visible_to(&state, &user).await?,
+    }))
 }
 
 fn workspace_not_found(id: &str) -> ApiError {
@@ -51,7 +57,11 @@ pub async fn get(
 ) -> ApiResult<Json<Workspace>> {
     let id = ids[0].hyphenated().to_string();
     require_owner_or_member(&state, &me, &id).await?;
-    let workspace = state.db.workspace_by_id(&id).await?.ok_or_else(|| workspace_not_found(&id))?;
+    let workspace = state
+        .db
+        .workspace_by_id(&id)
+        .await?
+        .ok_or_else(|| workspace_not_found(&id))?;
     Ok(Json(workspace))
 }
 
@@ -64,7 +74,11 @@ pub async fn delete(
 ) -> ApiResult<Json<Workspace>> {
     let id = ids[0].hyphenated().to_string();
     require_owner(&me)?;
-    let workspace = state.db.workspace_by_id(&id).await?.ok_or_else(|| workspace_not_found(&id))?;
+    let workspace = state
+        .db
+        .workspace_by_id(&id)
+        .await?
+        .ok_or_else(|| workspace_not_found(&id))?;
     if !state.db.delete_workspace(&id).await? {
         return Err(workspace_not_found(&id));
     }

@@ -1,0 +1,131 @@
+//! The `argilla-mock` binary: its first two stdout lines, its flags, and a clean stop.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+
+const BIN: &str = env!("CARGO_BIN_EXE_argilla-mock");
+
+struct Running(Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Starts the binary and reads its first two stdout lines (printed once it accepts connections).
+fn start(args: &[&str]) -> (Running, String, String) {
+    let mut child = Command::new(BIN)
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("binary starts");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut lines = BufReader::new(stdout).lines();
+    let url = lines.next().and_then(Result::ok).unwrap_or_default();
+    let key = lines.next().and_then(Result::ok).unwrap_or_default();
+    (Running(child), url, key)
+}
+
+#[tokio::test]
+async fn the_binary_prints_the_sdk_variables_then_serves() -> Result<(), Box<dyn std::error::Error>>
+{
+    let (_server, url_line, key_line) = start(&["--port", "0"]);
+    assert!(
+        url_line.starts_with("ARGILLA_API_URL=http://127.0.0.1:"),
+        "{url_line}"
+    );
+    assert_eq!(key_line, "ARGILLA_API_KEY=argilla.apikey");
+    let url = url_line.trim_start_matches("ARGILLA_API_URL=");
+    let client = reqwest::Client::builder().no_proxy().build()?;
+    let response = client
+        .get(format!("{url}/api/me"))
+        .header("X-Argilla-Api-Key", "argilla.apikey")
+        .send()
+        .await?;
+    assert_eq!(response.status(), 200);
+    Ok(())
+}
+
+#[tokio::test]
+async fn environment_variables_configure_the_binary() -> Result<(), Box<dyn std::error::Error>> {
+    let fixtures = concat!(env!("CARGO_MANIFEST_DIR"), "/../fixtures/minimal.json");
+    let mut child = Command::new(BIN)
+        .env("ARGILLA_MOCK_PORT", "0")
+        .env("ARGILLA_MOCK_FIXTURES", fixtures)
+        .env("ARGILLA_MOCK_ARGILLA_VERSION", "1.13.3")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()?;
+    let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
+    let url = lines
+        .next()
+        .transpose()?
+        .unwrap_or_default()
+        .replace("ARGILLA_API_URL=", "");
+    let _server = Running(child);
+    let client = reqwest::Client::builder().no_proxy().build()?;
+    let info: serde_json::Value = client
+        .get(format!("{url}/api/_info"))
+        .send()
+        .await?
+        .json()
+        .await?;
+    assert_eq!(info["version"], "1.13.3");
+    let users: serde_json::Value = client
+        .get(format!("{url}/api/users"))
+        .header("X-Argilla-Api-Key", "argilla.apikey")
+        .send()
+        .await?
+        .json()
+        .await?;
+    assert_eq!(users.as_array().map(Vec::len), Some(1));
+    Ok(())
+}
+
+#[cfg(unix)]
+#[test]
+fn sigterm_stops_the_server_cleanly() {
+    let (mut server, url, _) = start(&["--port", "0"]);
+    assert!(url.starts_with("ARGILLA_API_URL="));
+    let pid = server.0.id().to_string();
+    let killed = Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .expect("kill runs");
+    assert!(killed.success());
+    let status = server.0.wait().expect("exits");
+    assert!(status.success(), "exit status {status:?}");
+}
+
+#[test]
+fn a_bad_fixture_file_is_one_line_on_stderr_and_exit_code_1() {
+    let output = Command::new(BIN)
+        .args(["--port", "0", "--fixtures", "/nonexistent/fixtures.json"])
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(1));
+    assert!(output.stdout.is_empty());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.starts_with("argilla-mock: error: invalid fixture file /nonexistent/fixtures.json: file: cannot be read"), "{stderr}");
+    assert!(!stderr.contains("panicked") && !stderr.contains("backtrace"));
+}
+
+#[test]
+fn a_busy_port_is_reported_not_panicked() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("addr").port().to_string();
+    let output = Command::new(BIN)
+        .args(["--port", &port])
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains(&format!("cannot listen on 127.0.0.1:{port}")),
+        "{stderr}"
+    );
+}

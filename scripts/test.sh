@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Runs every test: the Rust suites, then the real argilla SDK (1.29.1 and 1.14.1) against the
+# built binary. Needs only the Rust toolchain and python3 (with venv/pip); the SDK venvs are
+# made under .venvs/ on first use (about 30 s each) and reused afterwards.
+#
+# usage: scripts/test.sh            (SDK_VERSIONS="1.29.1" scripts/test.sh for one version)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SDK_VERSIONS="${SDK_VERSIONS:-1.29.1 1.14.1}"
+PYTHON="${PYTHON:-python3}"
+
+echo "== cargo test"
+cargo build --locked -p argilla-mock
+cargo test --workspace --locked
+
+for version in $SDK_VERSIONS; do
+  venv=".venvs/argilla-$version"
+  if ! "$venv/bin/python" -c "import argilla, pytest, sys; sys.exit(argilla.__version__ != '$version')" 2>/dev/null; then
+    echo "== creating $venv"
+    rm -rf "$venv"
+    "$PYTHON" -m venv "$venv"
+    "$venv/bin/python" -m pip install -q --disable-pip-version-check \
+      -c "tests/sdk/constraints-$version.txt" "argilla==$version" pytest
+  fi
+  echo "== real argilla $version SDK against argilla-mock"
+  ARGILLA_MOCK_BIN="$PWD/target/debug/argilla-mock" \
+    "$venv/bin/python" -m pytest -p no:cacheprovider -q tests/sdk
+done
