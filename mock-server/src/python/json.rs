@@ -140,7 +140,9 @@ impl Scanner<'_> {
     }
 
     fn starts_with(&self, idx: usize, word: &str) -> bool {
-        (idx..).zip(word.chars()).all(|(i, c)| self.at(i) == Some(c))
+        (idx..)
+            .zip(word.chars())
+            .all(|(i, c)| self.at(i) == Some(c))
     }
 
     fn scan_once(&mut self, idx: usize) -> Result<(PyValue, usize), Fail> {
