@@ -38,6 +38,18 @@ pub struct Config {
     /// Largest request body accepted, in bytes; larger ones get 413.
     #[arg(long, env = "ARGILLA_MOCK_MAX_BODY_BYTES", default_value_t = 2 * 1024 * 1024)]
     pub max_body_bytes: usize,
+
+    /// Make generated ids and API keys the same on every run.
+    #[arg(long, env = "ARGILLA_MOCK_SEED")]
+    pub seed: Option<u64>,
+
+    /// Requests kept in the journal (`GET /__mock/requests`); 0 turns it off.
+    #[arg(long, env = "ARGILLA_MOCK_JOURNAL_SIZE", default_value_t = 10_000)]
+    pub journal_size: usize,
+
+    /// Turn the admin API (`/__mock/…`) off.
+    #[arg(long, env = "ARGILLA_MOCK_NO_ADMIN")]
+    pub no_admin: bool,
 }
 
 impl Default for Config {
@@ -51,6 +63,9 @@ impl Default for Config {
             jwt_secret: None,
             argilla_version: "1.14.1".into(),
             max_body_bytes: 2 * 1024 * 1024,
+            seed: None,
+            journal_size: 10_000,
+            no_admin: false,
         }
     }
 }

@@ -8,9 +8,9 @@ use std::collections::HashSet;
 use std::path::Path;
 
 use serde::Deserialize;
-use uuid::Uuid;
 
 use crate::db::{Database, NewUser};
+use crate::ids::IdSource;
 use crate::models::{is_timestamp, now_timestamp, Role, Workspace};
 use crate::python::uuid::parse_uuid;
 use crate::security;
@@ -81,23 +81,23 @@ pub struct FixtureError {
 
 impl Seed {
     /// Reads and checks a fixture file.
-    pub fn from_file(path: &Path) -> Result<Seed, FixtureError> {
+    pub fn from_file(path: &Path, ids: &IdSource) -> Result<Seed, FixtureError> {
         let file = path.display().to_string();
         let text = std::fs::read_to_string(path).map_err(|e| FixtureError {
             file: file.clone(),
             place: "file".into(),
             problem: format!("cannot be read: {e}"),
         })?;
-        Seed::from_json(&file, &text)
+        Seed::from_json(&file, &text, ids)
     }
 
     /// The embedded default fixtures.
-    pub fn default_fixtures() -> Result<Seed, FixtureError> {
-        Seed::from_json(DEFAULT_FIXTURES_NAME, DEFAULT_FIXTURES)
+    pub fn default_fixtures(ids: &IdSource) -> Result<Seed, FixtureError> {
+        Seed::from_json(DEFAULT_FIXTURES_NAME, DEFAULT_FIXTURES, ids)
     }
 
     /// Parses and checks fixture JSON; `file` names the source in errors.
-    pub fn from_json(file: &str, text: &str) -> Result<Seed, FixtureError> {
+    pub fn from_json(file: &str, text: &str, ids: &IdSource) -> Result<Seed, FixtureError> {
         let fail = |place: String, problem: String| FixtureError {
             file: file.to_owned(),
             place,
@@ -120,7 +120,7 @@ impl Seed {
 
         let mut workspaces = Vec::new();
         let mut names = HashSet::new();
-        let mut ids = HashSet::new();
+        let mut workspace_ids = HashSet::new();
         for (i, entry) in parsed.workspaces.into_iter().enumerate() {
             let place =
                 |field: &str| format!("entry workspaces[{i}] ({:?}), field `{field}`", entry.name);
@@ -133,8 +133,8 @@ impl Seed {
                     "is used by an earlier workspace".into(),
                 ));
             }
-            let id = checked_id(entry.id.as_deref()).map_err(|p| fail(place("id"), p))?;
-            if !ids.insert(id.clone()) {
+            let id = checked_id(entry.id.as_deref(), ids).map_err(|p| fail(place("id"), p))?;
+            if !workspace_ids.insert(id.clone()) {
                 return Err(fail(place("id"), "is used by an earlier workspace".into()));
             }
             let inserted_at =
@@ -162,14 +162,11 @@ impl Seed {
             if !usernames.insert(entry.username.clone()) {
                 return Err(fail(place("username"), "is used by an earlier user".into()));
             }
-            let id = checked_id(entry.id.as_deref()).map_err(|p| fail(place("id"), p))?;
+            let id = checked_id(entry.id.as_deref(), ids).map_err(|p| fail(place("id"), p))?;
             if !user_ids.insert(id.clone()) {
                 return Err(fail(place("id"), "is used by an earlier user".into()));
             }
-            let api_key = entry
-                .api_key
-                .clone()
-                .unwrap_or_else(security::generate_api_key);
+            let api_key = entry.api_key.clone().unwrap_or_else(|| ids.api_key());
             if api_key.is_empty() {
                 return Err(fail(place("api_key"), "must not be empty".into()));
             }
@@ -248,9 +245,17 @@ impl Seed {
             .map(|u| u.api_key.as_str())
     }
 
-    /// Writes the seed into an empty database, in one transaction.
-    pub async fn write_into(&self, db: &Database) -> sqlx::Result<()> {
+    /// Writes the seed into a database in one transaction; `wipe` first removes every user,
+    /// workspace and membership (a reset).
+    pub async fn write_into(&self, db: &Database, wipe: bool) -> sqlx::Result<()> {
         let mut tx = db.pool().begin().await?;
+        if wipe {
+            for table in ["workspaces_users", "users", "workspaces"] {
+                sqlx::query(&format!("DELETE FROM {table}"))
+                    .execute(&mut *tx)
+                    .await?;
+            }
+        }
         for w in &self.workspaces {
             sqlx::query(
                 "INSERT INTO workspaces (id, name, inserted_at, updated_at) VALUES (?, ?, ?, ?)",
@@ -295,9 +300,9 @@ impl Seed {
 }
 
 /// A fixture id: any form Python's `uuid.UUID` reads, stored canonically; generated when absent.
-fn checked_id(id: Option<&str>) -> Result<String, String> {
+fn checked_id(id: Option<&str>, ids: &IdSource) -> Result<String, String> {
     match id {
-        None => Ok(Uuid::new_v4().hyphenated().to_string()),
+        None => Ok(ids.uuid()),
         Some(text) => parse_uuid(text)
             .map(|u| u.hyphenated().to_string())
             .ok_or_else(|| format!("{text:?} is not a UUID")),
@@ -320,14 +325,14 @@ mod tests {
     use super::*;
 
     fn error_of(json: &str) -> String {
-        Seed::from_json("f.json", json)
+        Seed::from_json("f.json", json, &IdSource::random())
             .expect_err("should be refused")
             .to_string()
     }
 
     #[test]
     fn the_embedded_defaults_are_valid() {
-        let seed = Seed::default_fixtures().expect("valid");
+        let seed = Seed::default_fixtures(&IdSource::random()).expect("valid");
         assert_eq!(seed.default_api_key(), Some("argilla.apikey"));
     }
 

@@ -1,22 +1,28 @@
 //! argilla-mock: an offline stand-in for the Argilla 1.x users API.
 //!
-//! [`spawn`] starts a server from a [`Config`] and returns a [`RunningServer`] (its URL, the
-//! default API key, and a handle that stops it on drop); [`api::router`] is the bare router for
-//! embedding. Behaviour follows the real Argilla 1.14 server, as recorded in
+//! [`MockServer::start`] (or [`MockServer::builder`], or [`spawn`] with a [`Config`]) starts a
+//! server on a free loopback port and returns its handle: the URL, the default API key, reset,
+//! fault rules and the request journal; dropping it stops the server. [`api::router`] is the bare
+//! Argilla API router. Behaviour follows the real Argilla 1.14 server, as recorded in
 //! `argilla-users-api.md` and checked by `scripts/parity.sh`.
 
 pub mod api;
 pub mod config;
+pub mod control;
 pub mod db;
 pub mod error;
 pub mod extract;
 pub mod fixtures;
+pub mod ids;
 pub mod models;
 pub mod policy;
 pub mod python;
 pub mod security;
+mod serve;
 pub mod server;
 pub mod state;
 
 pub use config::Config;
-pub use server::{spawn, RunningServer};
+pub use control::faults::FaultSpec;
+pub use control::journal::JournalEntry;
+pub use server::{spawn, MockServer, MockServerBuilder};

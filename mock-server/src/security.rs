@@ -1,7 +1,5 @@
 //! Secrets: API keys, password hashes and the login form's JWTs.
 
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use rand::RngCore;
 use serde::{Deserialize, Serialize};
@@ -14,13 +12,6 @@ const BCRYPT_COST: u32 = 4;
 
 /// How long a login token lasts: 30,000 minutes, as in Argilla 1.11–1.22.
 const TOKEN_LIFETIME_SECS: i64 = 30_000 * 60;
-
-/// A new API key like the real server's `secrets.token_urlsafe(80)`: 107 URL-safe characters.
-pub fn generate_api_key() -> String {
-    let mut bytes = [0u8; 80];
-    rand::thread_rng().fill_bytes(&mut bytes);
-    URL_SAFE_NO_PAD.encode(bytes)
-}
 
 pub fn hash_password(password: &str) -> Result<String, bcrypt::BcryptError> {
     bcrypt::hash(password, BCRYPT_COST)
@@ -105,16 +96,6 @@ impl TokenKeys {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn api_keys_are_107_url_safe_characters() {
-        let key = generate_api_key();
-        assert_eq!(key.len(), 107);
-        assert!(key
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'));
-        assert_ne!(key, generate_api_key());
-    }
 
     #[test]
     fn passwords_are_stored_as_bcrypt_and_verify() {

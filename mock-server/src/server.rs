@@ -1,7 +1,8 @@
-//! Starting and stopping a server: bind first, then serve, so the URL is known and usable the
-//! moment `spawn` returns.
+//! Starting, driving and stopping a server: bind first, then serve, so the URL is known and
+//! usable the moment the handle exists (no polling, no sleeps).
 
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use anyhow::Context;
@@ -9,27 +10,91 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-use crate::api;
 use crate::config::Config;
+use crate::control::faults::FaultSpec;
+use crate::control::journal::{JournalEntry, JournalQuery};
+use crate::control::{CoreOptions, MockCore};
 use crate::db::Database;
 use crate::fixtures::Seed;
+use crate::ids::IdSource;
 use crate::security::TokenKeys;
-use crate::state::AppState;
 
-/// A server running on a tokio task. Dropping it stops the server.
+/// A running server. Dropping it stops the server.
 #[derive(Debug)]
-pub struct RunningServer {
+pub struct MockServer {
     addr: SocketAddr,
     api_key: Option<String>,
-    db: Database,
+    core: Arc<MockCore>,
     shutdown: Option<oneshot::Sender<()>>,
-    task: Option<JoinHandle<std::io::Result<()>>>,
+    task: Option<JoinHandle<()>>,
 }
 
-impl RunningServer {
+/// Options for [`MockServer::builder`], wiremock-style.
+#[derive(Debug, Default)]
+pub struct MockServerBuilder {
+    config: Config,
+    fixtures_json: Option<String>,
+}
+
+impl MockServerBuilder {
+    /// Seed from a fixture file instead of the embedded defaults.
+    pub fn fixtures_file(mut self, path: impl Into<PathBuf>) -> Self {
+        self.config.fixtures = Some(path.into());
+        self
+    }
+
+    /// Seed from fixture JSON given inline.
+    pub fn fixtures_json(mut self, json: impl Into<String>) -> Self {
+        self.fixtures_json = Some(json.into());
+        self
+    }
+
+    /// Repeatable ids and API keys.
+    pub fn seed(mut self, seed: u64) -> Self {
+        self.config.seed = Some(seed);
+        self
+    }
+
+    /// Journal capacity (0 turns the journal off).
+    pub fn journal_size(mut self, size: usize) -> Self {
+        self.config.journal_size = size;
+        self
+    }
+
+    /// Any other setting.
+    pub fn config(mut self, config: Config) -> Self {
+        self.config = config;
+        self
+    }
+
+    pub async fn start(self) -> anyhow::Result<MockServer> {
+        start(&self.config, self.fixtures_json.as_deref()).await
+    }
+}
+
+impl MockServer {
+    /// A server with the default fixtures, in memory, on a free loopback port.
+    ///
+    /// # Panics
+    /// If it cannot start (a test cannot go on without it); use [`spawn`] to handle errors.
+    pub async fn start() -> MockServer {
+        spawn(&Config::default())
+            .await
+            .expect("argilla-mock server starts")
+    }
+
+    pub fn builder() -> MockServerBuilder {
+        MockServerBuilder::default()
+    }
+
     /// The base URL, e.g. `http://127.0.0.1:6900` (what the SDK calls `api_url`).
     pub fn url(&self) -> String {
         format!("http://{}", self.addr)
+    }
+
+    /// The base URL of a namespace: an isolated copy of the API with its own data.
+    pub fn namespace_url(&self, name: &str) -> String {
+        format!("http://{}/ns/{name}", self.addr)
     }
 
     pub fn addr(&self) -> SocketAddr {
@@ -41,25 +106,45 @@ impl RunningServer {
         self.api_key.as_deref()
     }
 
-    /// The server's database, for tests that look behind the API.
+    /// The default instance's database, for tests that look behind the API.
     pub fn database(&self) -> &Database {
-        &self.db
+        &self.core.root.state.db
     }
 
-    /// Stops accepting connections, lets in-flight requests finish, and closes the database.
+    /// Back to the fixtures (the default instance).
+    pub async fn reset(&self) -> anyhow::Result<()> {
+        Ok(self.core.root.reset().await?)
+    }
+
+    /// Adds a fault rule to the default instance; returns its id.
+    pub fn add_fault(&self, spec: FaultSpec) -> Result<u64, String> {
+        self.core.root.faults.add(spec)
+    }
+
+    /// Removes every fault rule of the default instance.
+    pub fn clear_faults(&self) {
+        self.core.root.faults.clear();
+    }
+
+    /// The journal of the default instance, oldest first.
+    pub fn requests(&self) -> Vec<JournalEntry> {
+        self.core.journal.find(&JournalQuery::default(), Some(None))
+    }
+
+    /// Stops accepting connections, lets requests in flight finish, and closes the database.
     pub async fn stop(mut self) -> anyhow::Result<()> {
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
         }
         if let Some(task) = self.task.take() {
-            task.await.context("server task failed")??;
+            task.await.context("server task failed")?;
         }
-        self.db.close().await;
+        self.core.root.state.db.close().await;
         Ok(())
     }
 }
 
-impl Drop for RunningServer {
+impl Drop for MockServer {
     fn drop(&mut self) {
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
@@ -68,45 +153,44 @@ impl Drop for RunningServer {
 }
 
 /// Loads the fixtures, opens and seeds the database, binds the address and starts serving.
-pub async fn spawn(config: &Config) -> anyhow::Result<RunningServer> {
-    let seed = match &config.fixtures {
-        Some(path) => Seed::from_file(path)?,
-        None => Seed::default_fixtures()?,
+pub async fn spawn(config: &Config) -> anyhow::Result<MockServer> {
+    start(config, None).await
+}
+
+async fn start(config: &Config, fixtures_json: Option<&str>) -> anyhow::Result<MockServer> {
+    // Fixture ids and keys left out of the file come from the same seeded sequence.
+    let fixture_ids = match config.seed {
+        Some(seed) => IdSource::seeded(seed ^ 0x5eed),
+        None => IdSource::random(),
     };
-    let db = Database::open(&config.database).await?;
-    if db.is_empty().await? {
-        seed.write_into(&db)
-            .await
-            .context("cannot seed the database")?;
-    } else {
-        tracing::info!(database = %config.database, "database has data: fixtures not applied");
-    }
-    let state = AppState {
-        db: db.clone(),
+    let seed = match (fixtures_json, &config.fixtures) {
+        (Some(json), _) => Seed::from_json("<inline fixtures>", json, &fixture_ids)?,
+        (None, Some(path)) => Seed::from_file(path, &fixture_ids)?,
+        (None, None) => Seed::default_fixtures(&fixture_ids)?,
+    };
+    let api_key = seed.default_api_key().map(str::to_owned);
+    let options = CoreOptions {
+        admin_enabled: !config.no_admin,
+        max_body_bytes: config.max_body_bytes,
+        version: Arc::from(config.argilla_version.as_str()),
+        seed: config.seed,
         tokens: match &config.jwt_secret {
             Some(secret) => TokenKeys::new(secret.as_bytes()),
             None => TokenKeys::random(),
         },
-        version: Arc::from(config.argilla_version.as_str()),
     };
-    let app = api::router(state, config.max_body_bytes);
+    let core = Arc::new(MockCore::new(&config.database, seed, config.journal_size, options).await?);
     let listener = TcpListener::bind((config.host.as_str(), config.port))
         .await
         .with_context(|| format!("cannot listen on {}:{}", config.host, config.port))?;
     let addr = listener.local_addr()?;
     let (shutdown, stopped) = oneshot::channel::<()>();
-    let task = tokio::spawn(async move {
-        axum::serve(listener, app)
-            .with_graceful_shutdown(async {
-                let _ = stopped.await;
-            })
-            .await
-    });
+    let task = tokio::spawn(crate::serve::serve(listener, core.clone(), stopped));
     tracing::info!(%addr, database = %config.database, "argilla-mock listening");
-    Ok(RunningServer {
+    Ok(MockServer {
         addr,
-        api_key: seed.default_api_key().map(str::to_owned),
-        db,
+        api_key,
+        core,
         shutdown: Some(shutdown),
         task: Some(task),
     })

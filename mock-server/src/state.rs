@@ -3,6 +3,7 @@
 use std::sync::Arc;
 
 use crate::db::Database;
+use crate::ids::IdSource;
 use crate::security::TokenKeys;
 
 #[derive(Debug, Clone)]
@@ -11,4 +12,6 @@ pub struct AppState {
     pub tokens: TokenKeys,
     /// The version `GET /api/_info` reports.
     pub version: Arc<str>,
+    /// New ids and API keys (seeded with `--seed`).
+    pub ids: Arc<IdSource>,
 }

@@ -114,4 +114,13 @@ impl Database {
                 .await?;
         Ok(result.rows_affected() == 1)
     }
+
+    /// Every membership as (workspace id, user id, link time), in link order.
+    pub async fn list_memberships(&self) -> sqlx::Result<Vec<(String, String, String)>> {
+        sqlx::query_as(
+            "SELECT workspace_id, user_id, inserted_at FROM workspaces_users ORDER BY inserted_at, rowid",
+        )
+        .fetch_all(self.pool())
+        .await
+    }
 }

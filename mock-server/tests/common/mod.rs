@@ -2,7 +2,7 @@
 
 #![allow(dead_code)]
 
-use argilla_mock::{spawn, Config, RunningServer};
+use argilla_mock::{spawn, Config, MockServer};
 use reqwest::{Method, Response};
 use serde_json::Value;
 
@@ -21,7 +21,7 @@ pub const UNKNOWN_ID: &str = "00000000-0000-0000-0000-000000000000";
 pub type TestResult = Result<(), Box<dyn std::error::Error>>;
 
 pub struct TestApp {
-    pub server: RunningServer,
+    pub server: MockServer,
     pub http: reqwest::Client,
 }
 

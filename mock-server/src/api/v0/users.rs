@@ -10,7 +10,7 @@ use crate::error::{ApiError, ApiResult, Entity};
 use crate::extract::{CurrentUser, JsonBody, PathIds};
 use crate::models::{now_timestamp, UserV0};
 use crate::policy::require_owner;
-use crate::security::{generate_api_key, hash_password};
+use crate::security::hash_password;
 use crate::state::AppState;
 
 /// `GET /api/me`: the caller; an owner's `workspaces` lists every workspace.
@@ -61,13 +61,13 @@ pub async fn create(
     require_owner(&me)?;
     let now = now_timestamp();
     let new_user = NewUser {
-        id: Uuid::new_v4().hyphenated().to_string(),
+        id: state.ids.uuid(),
         first_name: request.first_name,
         last_name: request.last_name,
         username: request.username,
         role: request.role,
         // A client-sent `api_key` is ignored: the server always generates one.
-        api_key: generate_api_key(),
+        api_key: state.ids.api_key(),
         password_hash: hash_password(&request.password).map_err(anyhow::Error::from)?,
         inserted_at: now.clone(),
         updated_at: now,

@@ -2,7 +2,6 @@
 
 use axum::extract::State;
 use axum::Json;
-use uuid::Uuid;
 
 use super::schemas::workspace_name;
 use crate::error::{ApiError, ApiResult, Entity};
@@ -29,7 +28,7 @@ pub async fn create(
     require_owner(&me)?;
     let now = now_timestamp();
     let workspace = Workspace {
-        id: Uuid::new_v4().hyphenated().to_string(),
+        id: state.ids.uuid(),
         name,
         inserted_at: now.clone(),
         updated_at: now,

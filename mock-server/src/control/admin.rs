@@ -1,0 +1,185 @@
+//! The admin API under `/__mock/` (and `/ns/{name}/__mock/` for one namespace).
+//!
+//! | method | path                        | what                                                   |
+//! |--------|-----------------------------|--------------------------------------------------------|
+//! | POST   | `/__mock/reset`             | back to the fixtures                                   |
+//! | PUT    | `/__mock/fixtures`          | replace the fixtures (fixture-file JSON) and reset     |
+//! | GET    | `/__mock/state`             | users, workspaces and memberships                      |
+//! | POST   | `/__mock/faults`            | add a fault rule → `{"id": N}`                         |
+//! | GET    | `/__mock/faults`            | the rules                                              |
+//! | DELETE | `/__mock/faults`            | remove every rule                                      |
+//! | DELETE | `/__mock/faults/{id}`       | remove one rule                                        |
+//! | GET    | `/__mock/requests`          | the journal (`?method=&path=&since=`)                  |
+//! | DELETE | `/__mock/requests`          | empty the journal                                      |
+//! | GET    | `/__mock/namespaces`        | the namespaces opened so far                           |
+//! | GET    | `/__mock/openapi.json`      | this API as an OpenAPI document                        |
+//!
+//! It needs no Argilla credentials and answers on the server's own address only; `--no-admin`
+//! removes it. Bad requests get 422 `{"detail": "<what is wrong>"}`.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{delete, get, post, put};
+use axum::{Json, Router};
+use serde_json::{json, Value};
+
+use super::faults::FaultSpec;
+use super::journal::JournalQuery;
+use super::{Instance, MockCore};
+use crate::fixtures::Seed;
+
+#[derive(Debug, Clone)]
+pub struct AdminState {
+    pub core: Arc<MockCore>,
+    pub instance: Arc<Instance>,
+}
+
+/// An admin error: a status and a message.
+#[derive(Debug)]
+pub struct AdminError(StatusCode, String);
+
+impl IntoResponse for AdminError {
+    fn into_response(self) -> Response {
+        (self.0, Json(json!({ "detail": self.1 }))).into_response()
+    }
+}
+
+fn unprocessable(message: impl Into<String>) -> AdminError {
+    AdminError(StatusCode::UNPROCESSABLE_ENTITY, message.into())
+}
+
+fn internal(e: impl std::fmt::Display) -> AdminError {
+    AdminError(StatusCode::INTERNAL_SERVER_ERROR, e.to_string())
+}
+
+type AdminResult<T> = Result<T, AdminError>;
+
+pub fn router(state: AdminState) -> Router {
+    Router::new()
+        .route("/__mock/reset", post(reset))
+        .route("/__mock/fixtures", put(replace_fixtures))
+        .route("/__mock/state", get(dump_state))
+        .route(
+            "/__mock/faults",
+            get(list_faults).post(add_fault).delete(clear_faults),
+        )
+        .route("/__mock/faults/{id}", delete(remove_fault))
+        .route(
+            "/__mock/requests",
+            get(list_requests).delete(clear_requests),
+        )
+        .route("/__mock/namespaces", get(list_namespaces))
+        .route("/__mock/openapi.json", get(openapi))
+        .fallback(|| async { AdminError(StatusCode::NOT_FOUND, "Not Found".into()) })
+        .method_not_allowed_fallback(|| async {
+            AdminError(StatusCode::METHOD_NOT_ALLOWED, "Method Not Allowed".into())
+        })
+        .with_state(state)
+}
+
+/// `POST /__mock/reset` → `{"reset": true, "elapsed_us": …}`.
+async fn reset(State(s): State<AdminState>) -> AdminResult<Json<Value>> {
+    let started = Instant::now();
+    s.instance.reset().await.map_err(internal)?;
+    Ok(Json(
+        json!({ "reset": true, "elapsed_us": started.elapsed().as_micros() as u64 }),
+    ))
+}
+
+/// `PUT /__mock/fixtures`: the body is a fixture file; it becomes what resets return to.
+async fn replace_fixtures(State(s): State<AdminState>, body: Bytes) -> AdminResult<Json<Value>> {
+    let text = std::str::from_utf8(&body).map_err(|_| unprocessable("the body is not UTF-8"))?;
+    let seed = Seed::from_json("request body", text, &s.instance.state.ids)
+        .map_err(|e| unprocessable(e.to_string()))?;
+    let counts = json!({ "users": seed.users.len(), "workspaces": seed.workspaces.len() });
+    s.instance.replace_fixtures(seed).await.map_err(internal)?;
+    Ok(Json(json!({ "loaded": counts })))
+}
+
+/// `GET /__mock/state`: the data behind the API (without password hashes).
+async fn dump_state(State(s): State<AdminState>) -> AdminResult<Json<Value>> {
+    let db = &s.instance.state.db;
+    let users = db.list_users().await.map_err(internal)?;
+    let workspaces = db.list_workspaces().await.map_err(internal)?;
+    let memberships = db.list_memberships().await.map_err(internal)?;
+    Ok(Json(json!({
+        "namespace": s.instance.namespace,
+        "users": users.iter().map(|u| json!({
+            "id": u.id, "username": u.username, "first_name": u.first_name, "last_name": u.last_name,
+            "role": u.role().as_str(), "api_key": u.api_key,
+            "inserted_at": u.inserted_at, "updated_at": u.updated_at,
+        })).collect::<Vec<_>>(),
+        "workspaces": workspaces,
+        "memberships": memberships.iter().map(|(workspace_id, user_id, inserted_at)| json!({
+            "workspace_id": workspace_id, "user_id": user_id, "inserted_at": inserted_at,
+        })).collect::<Vec<_>>(),
+    })))
+}
+
+async fn add_fault(State(s): State<AdminState>, body: Bytes) -> AdminResult<Json<Value>> {
+    let spec: FaultSpec = serde_json::from_slice(&body)
+        .map_err(|e| unprocessable(format!("invalid fault rule: {e}")))?;
+    let id = s.instance.faults.add(spec).map_err(unprocessable)?;
+    Ok(Json(json!({ "id": id })))
+}
+
+async fn list_faults(State(s): State<AdminState>) -> Json<Value> {
+    Json(json!({ "faults": s.instance.faults.list() }))
+}
+
+async fn clear_faults(State(s): State<AdminState>) -> Json<Value> {
+    s.instance.faults.clear();
+    Json(json!({ "faults": [] }))
+}
+
+async fn remove_fault(
+    State(s): State<AdminState>,
+    Path(id): Path<String>,
+) -> AdminResult<Json<Value>> {
+    let id: u64 = id
+        .parse()
+        .map_err(|_| unprocessable(format!("fault id {id:?} is not a number")))?;
+    if s.instance.faults.remove(id) {
+        Ok(Json(json!({ "removed": id })))
+    } else {
+        Err(AdminError(
+            StatusCode::NOT_FOUND,
+            format!("no fault rule with id {id}"),
+        ))
+    }
+}
+
+/// The journal entries of this instance's namespace.
+async fn list_requests(
+    State(s): State<AdminState>,
+    query: Result<Query<JournalQuery>, axum::extract::rejection::QueryRejection>,
+) -> AdminResult<Json<Value>> {
+    let Query(query) = query.map_err(|e| unprocessable(e.body_text()))?;
+    let entries = s
+        .core
+        .journal
+        .find(&query, Some(s.instance.namespace.as_deref()));
+    Ok(Json(json!({ "requests": entries })))
+}
+
+async fn clear_requests(State(s): State<AdminState>) -> Json<Value> {
+    s.core.journal.clear(Some(s.instance.namespace.as_deref()));
+    Json(json!({ "requests": [] }))
+}
+
+async fn list_namespaces(State(s): State<AdminState>) -> Json<Value> {
+    Json(json!({ "namespaces": s.core.namespace_names() }))
+}
+
+async fn openapi() -> Response {
+    (
+        [(axum::http::header::CONTENT_TYPE, "application/json")],
+        include_str!("openapi.json"),
+    )
+        .into_response()
+}

@@ -1,0 +1,404 @@
+//! Fault injection: rules that make chosen requests fail the way real outages do.
+//!
+//! A rule matches on method, path (exact, or a glob where `*` stays within one segment and `**`
+//! crosses them) and optionally a header; its action is an answer with a status (Argilla's
+//! `GenericServerError` envelope by default), a delay before the normal answer, a reset
+//! connection, a connection closed with no answer, or the normal answer with its JSON cut short.
+//! `times` makes a rule expire; `probability` with a `seed` makes it fire on a repeatable
+//! subset of requests.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Mutex;
+use std::time::Duration;
+
+use axum::http::{HeaderMap, Method, StatusCode};
+use globset::{Glob, GlobBuilder, GlobMatcher};
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+
+/// A rule as clients send and list it (`POST /__mock/faults`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FaultSpec {
+    /// HTTP method to match; any when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub method: Option<String>,
+    /// Path to match, exact or a glob; any when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    /// A header that must be present (with this value, when given).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub header: Option<HeaderMatch>,
+    /// Answer with this status instead of the normal answer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<u16>,
+    /// The body of that answer (default: Argilla's error envelope for the status).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body: Option<Value>,
+    /// Seconds in `Retry-After` (sent with status 429; default 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry_after: Option<u64>,
+    /// Wait before answering: milliseconds, or `[min, max]` for a uniform range.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delay_ms: Option<Delay>,
+    /// `connection_reset`, `empty_response` or `malformed_body`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fault: Option<String>,
+    /// Expire after this many uses.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub times: Option<u64>,
+    /// Chance (0..=1) that a matching request is affected.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub probability: Option<f64>,
+    /// Seed for `probability` and delay ranges, so runs repeat.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seed: Option<u64>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HeaderMatch {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Delay {
+    Fixed(u64),
+    Range([u64; 2]),
+}
+
+/// What happens to a request a rule catches.
+#[derive(Debug, Clone)]
+pub enum Outcome {
+    /// The normal answer (after the delay).
+    Continue,
+    /// This answer instead.
+    Respond {
+        status: StatusCode,
+        body: Value,
+        retry_after: Option<u64>,
+    },
+    /// The connection is reset (TCP RST) without an answer.
+    ConnectionReset,
+    /// The connection is closed without a byte of answer.
+    EmptyResponse,
+    /// The normal status and headers, with the JSON body cut short.
+    MalformedBody,
+}
+
+/// The decision for one request.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    pub rule: u64,
+    pub kind: &'static str,
+    pub delay: Option<Duration>,
+    pub outcome: Outcome,
+}
+
+#[derive(Debug)]
+enum PathMatch {
+    Any,
+    Exact(String),
+    Glob(GlobMatcher),
+}
+
+#[derive(Debug)]
+struct Rule {
+    id: u64,
+    spec: FaultSpec,
+    method: Option<Method>,
+    path: PathMatch,
+    delay: Option<(u64, u64)>,
+    kind: &'static str,
+    outcome: Outcome,
+    remaining: Option<u64>,
+    probability: f64,
+    rng: StdRng,
+}
+
+/// The rules of one namespace, in the order they were added (the first match wins).
+#[derive(Debug, Default)]
+pub struct FaultBook {
+    next_id: AtomicU64,
+    rules: Mutex<Vec<Rule>>,
+}
+
+impl FaultBook {
+    /// Checks and stores a rule; returns its id, or what is wrong with it.
+    pub fn add(&self, spec: FaultSpec) -> Result<u64, String> {
+        let id = self.next_id.fetch_add(1, Ordering::Relaxed) + 1;
+        let rule = compile(id, spec)?;
+        self.lock().push(rule);
+        Ok(id)
+    }
+
+    /// The rules with their ids and remaining uses.
+    pub fn list(&self) -> Vec<Value> {
+        self.lock()
+            .iter()
+            .map(|rule| {
+                let mut value = serde_json::to_value(&rule.spec).unwrap_or(Value::Null);
+                if let Value::Object(map) = &mut value {
+                    map.insert("id".into(), json!(rule.id));
+                    map.insert("remaining".into(), json!(rule.remaining));
+                }
+                value
+            })
+            .collect()
+    }
+
+    pub fn remove(&self, id: u64) -> bool {
+        let mut rules = self.lock();
+        let before = rules.len();
+        rules.retain(|r| r.id != id);
+        rules.len() != before
+    }
+
+    pub fn clear(&self) {
+        self.lock().clear();
+    }
+
+    /// The plan for a request: the first rule that matches and fires, used up by one.
+    pub fn pick(&self, method: &Method, path: &str, headers: &HeaderMap) -> Option<Plan> {
+        let mut rules = self.lock();
+        if rules.is_empty() {
+            return None;
+        }
+        let index = rules.iter_mut().position(|rule| {
+            rule.matches(method, path, headers)
+                && (rule.probability >= 1.0 || rule.rng.gen_bool(rule.probability))
+        })?;
+        let rule = &mut rules[index];
+        let delay = rule.delay.map(|(min, max)| {
+            Duration::from_millis(if min == max {
+                min
+            } else {
+                rule.rng.gen_range(min..=max)
+            })
+        });
+        let plan = Plan {
+            rule: rule.id,
+            kind: rule.kind,
+            delay,
+            outcome: rule.outcome.clone(),
+        };
+        if let Some(remaining) = &mut rule.remaining {
+            *remaining -= 1;
+            if *remaining == 0 {
+                rules.remove(index);
+            }
+        }
+        Some(plan)
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<Rule>> {
+        self.rules.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+impl Rule {
+    fn matches(&self, method: &Method, path: &str, headers: &HeaderMap) -> bool {
+        if self.method.as_ref().is_some_and(|m| m != method) {
+            return false;
+        }
+        let path_ok = match &self.path {
+            PathMatch::Any => true,
+            PathMatch::Exact(p) => p == path,
+            PathMatch::Glob(g) => g.is_match(path),
+        };
+        path_ok
+            && self.spec.header.as_ref().is_none_or(|h| {
+                headers.get_all(h.name.as_str()).iter().any(|v| {
+                    h.value
+                        .as_deref()
+                        .is_none_or(|want| v.as_bytes() == want.as_bytes())
+                })
+            })
+    }
+}
+
+fn compile(id: u64, spec: FaultSpec) -> Result<Rule, String> {
+    let method = match &spec.method {
+        None => None,
+        Some(m) => Some(
+            Method::from_bytes(m.to_ascii_uppercase().as_bytes())
+                .map_err(|_| format!("method {m:?} is not an HTTP method"))?,
+        ),
+    };
+    let path = match &spec.path {
+        None => PathMatch::Any,
+        Some(p) if !p.starts_with('/') => return Err(format!("path {p:?} must start with '/'")),
+        Some(p) if p.contains(['*', '?', '[', '{']) => {
+            let glob: Glob = GlobBuilder::new(p)
+                .literal_separator(true)
+                .build()
+                .map_err(|e| format!("path {p:?} is not a valid glob: {}", e.kind()))?;
+            PathMatch::Glob(glob.compile_matcher())
+        }
+        Some(p) => PathMatch::Exact(p.clone()),
+    };
+    if let Some(h) = &spec.header {
+        axum::http::HeaderName::from_bytes(h.name.as_bytes())
+            .map_err(|_| format!("header name {:?} is not valid", h.name))?;
+    }
+    let probability = spec.probability.unwrap_or(1.0);
+    if !(0.0..=1.0).contains(&probability) {
+        return Err(format!(
+            "probability must be between 0 and 1, got {probability}"
+        ));
+    }
+    if spec.times == Some(0) {
+        return Err("times must be at least 1".into());
+    }
+    let delay = match spec.delay_ms {
+        None => None,
+        Some(Delay::Fixed(ms)) => Some((ms, ms)),
+        Some(Delay::Range([min, max])) if min <= max => Some((min, max)),
+        Some(Delay::Range([min, max])) => {
+            return Err(format!(
+                "delay_ms range [{min}, {max}] has its minimum above its maximum"
+            ))
+        }
+    };
+    if delay.is_some_and(|(_, max)| max > 600_000) {
+        return Err("delay_ms must be at most 600000 (10 minutes)".into());
+    }
+    let (kind, outcome) = match (spec.fault.as_deref(), spec.status) {
+        (Some(_), Some(_)) => return Err("give either `fault` or `status`, not both".into()),
+        (Some("connection_reset"), None) => ("connection_reset", Outcome::ConnectionReset),
+        (Some("empty_response"), None) => ("empty_response", Outcome::EmptyResponse),
+        (Some("malformed_body"), None) => ("malformed_body", Outcome::MalformedBody),
+        (Some(other), None) => {
+            return Err(format!(
+                "unknown fault {other:?}: expected \"connection_reset\", \"empty_response\" or \"malformed_body\""
+            ))
+        }
+        (None, Some(code)) => {
+            let status = StatusCode::from_u16(code)
+                .ok()
+                .filter(|s| (200..=599).contains(&s.as_u16()))
+                .ok_or_else(|| format!("status must be between 200 and 599, got {code}"))?;
+            let retry_after = (code == 429).then(|| spec.retry_after.unwrap_or(1));
+            let body = spec.body.clone().unwrap_or_else(|| default_body(status));
+            ("status", Outcome::Respond { status, body, retry_after })
+        }
+        (None, None) if delay.is_some() => ("delay", Outcome::Continue),
+        (None, None) => return Err("the rule does nothing: give `status`, `fault` or `delay_ms`".into()),
+    };
+    if spec.retry_after.is_some() && spec.status != Some(429) {
+        return Err("retry_after goes with status 429".into());
+    }
+    let rng = match spec.seed {
+        Some(seed) => StdRng::seed_from_u64(seed),
+        None => StdRng::from_entropy(),
+    };
+    Ok(Rule {
+        id,
+        method,
+        path,
+        delay,
+        kind,
+        outcome,
+        remaining: spec.times,
+        probability,
+        rng,
+        spec,
+    })
+}
+
+/// Server errors get the real server's `GenericServerError` envelope; other statuses FastAPI's
+/// plain `{"detail": "<reason>"}`.
+fn default_body(status: StatusCode) -> Value {
+    if status.is_server_error() {
+        json!({"detail": {"code": "argilla.api.errors::GenericServerError", "params": {
+            "type": "builtins.RuntimeError", "message": "fault injected by argilla-mock"}}})
+    } else {
+        json!({"detail": status.canonical_reason().unwrap_or("Error")})
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spec(json: Value) -> FaultSpec {
+        serde_json::from_value(json).expect("valid spec")
+    }
+
+    #[test]
+    fn globs_keep_star_within_a_segment() {
+        let book = FaultBook::default();
+        book.add(spec(json!({"path": "/api/users/*", "status": 500})))
+            .expect("added");
+        let none = HeaderMap::new();
+        assert!(book
+            .pick(&Method::DELETE, "/api/users/abc", &none)
+            .is_some());
+        assert!(book.pick(&Method::GET, "/api/users", &none).is_none());
+        assert!(book.pick(&Method::GET, "/api/users/a/b", &none).is_none());
+    }
+
+    #[test]
+    fn times_expires_a_rule() {
+        let book = FaultBook::default();
+        book.add(spec(
+            json!({"method": "get", "path": "/api/me", "status": 500, "times": 2}),
+        ))
+        .expect("added");
+        let none = HeaderMap::new();
+        assert!(book.pick(&Method::GET, "/api/me", &none).is_some());
+        assert!(book.pick(&Method::GET, "/api/me", &none).is_some());
+        assert!(book.pick(&Method::GET, "/api/me", &none).is_none());
+        assert!(book.list().is_empty());
+    }
+
+    #[test]
+    fn a_seeded_probability_repeats_exactly() {
+        let pattern = || {
+            let book = FaultBook::default();
+            book.add(spec(json!({"status": 500, "probability": 0.3, "seed": 7})))
+                .expect("added");
+            (0..200)
+                .map(|_| book.pick(&Method::GET, "/x", &HeaderMap::new()).is_some())
+                .collect::<Vec<_>>()
+        };
+        let first = pattern();
+        assert_eq!(first, pattern());
+        let hits = first.iter().filter(|h| **h).count();
+        assert!((30..=90).contains(&hits), "{hits} of 200 at p=0.3");
+    }
+
+    #[test]
+    fn bad_rules_say_what_is_wrong() {
+        let book = FaultBook::default();
+        let err = |v: Value| book.add(spec(v)).expect_err("refused");
+        assert!(err(json!({"fault": "explode"})).contains("unknown fault \"explode\""));
+        assert!(err(json!({"status": 500, "probability": 1.5})).contains("between 0 and 1"));
+        assert!(err(json!({"path": "/api/[users", "status": 500})).contains("not a valid glob"));
+        assert!(err(json!({"path": "/api/me"})).contains("does nothing"));
+        assert!(err(json!({"status": 99})).contains("between 200 and 599"));
+        assert!(err(json!({"delay_ms": [5, 1]})).contains("minimum above"));
+    }
+
+    #[test]
+    fn a_header_condition_must_hold() {
+        let book = FaultBook::default();
+        book.add(spec(
+            json!({"status": 503, "header": {"name": "X-Argilla-Api-Key", "value": "bob.apikey"}}),
+        ))
+        .expect("added");
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            "x-argilla-api-key",
+            "argilla.apikey".parse().expect("value"),
+        );
+        assert!(book.pick(&Method::GET, "/api/me", &headers).is_none());
+        headers.insert("x-argilla-api-key", "bob.apikey".parse().expect("value"));
+        assert!(book.pick(&Method::GET, "/api/me", &headers).is_some());
+    }
+}

@@ -1,0 +1,307 @@
+//! The request journal: what clients sent and what they got, in a bounded ring.
+//!
+//! Secrets never enter it: API keys, bearer tokens and passwords are masked before an entry is
+//! stored. The ring has a fixed capacity (WireMock's unbounded journal is a known way to run a
+//! long test suite out of memory); the oldest entries are dropped first.
+
+use std::collections::VecDeque;
+use std::sync::Mutex;
+
+use axum::http::HeaderMap;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// What replaces a secret in the journal.
+pub const MASK: &str = "***";
+
+/// One request and its outcome.
+#[derive(Debug, Clone, Serialize)]
+pub struct JournalEntry {
+    /// Increasing from 1 for the life of the server; `since` filters on it.
+    pub seq: u64,
+    /// When the request arrived: RFC 3339, UTC, milliseconds.
+    pub time: String,
+    /// `null` for the default namespace.
+    pub namespace: Option<String>,
+    pub method: String,
+    /// The path as the API saw it (without a `/ns/{name}` prefix).
+    pub path: String,
+    pub query: Option<String>,
+    /// Header names in lower case, values with secrets masked.
+    pub headers: Vec<(String, String)>,
+    /// The body: JSON when it parses, else text; passwords masked.
+    pub body: Option<Value>,
+    /// `null` when the connection was cut without an answer.
+    pub status: Option<u16>,
+    pub duration_ms: f64,
+    /// The fault rule applied, if any.
+    pub fault: Option<AppliedFault>,
+}
+
+/// The fault recorded on a journal entry.
+#[derive(Debug, Clone, Serialize)]
+pub struct AppliedFault {
+    pub rule: u64,
+    pub kind: String,
+}
+
+/// Filters of `GET /__mock/requests`.
+#[derive(Debug, Default, Deserialize)]
+pub struct JournalQuery {
+    pub method: Option<String>,
+    pub path: Option<String>,
+    /// Only entries with `seq` greater than this.
+    pub since: Option<u64>,
+}
+
+#[derive(Debug)]
+pub struct Journal {
+    capacity: usize,
+    inner: Mutex<Ring>,
+}
+
+#[derive(Debug, Default)]
+struct Ring {
+    next_seq: u64,
+    entries: VecDeque<JournalEntry>,
+}
+
+impl Journal {
+    /// A journal keeping the last `capacity` entries (0 records nothing).
+    pub fn new(capacity: usize) -> Journal {
+        Journal {
+            capacity,
+            inner: Mutex::new(Ring {
+                next_seq: 1,
+                entries: VecDeque::with_capacity(capacity.min(1024)),
+            }),
+        }
+    }
+
+    pub fn is_enabled(&self) -> bool {
+        self.capacity > 0
+    }
+
+    /// Stores an entry, giving it the next sequence number.
+    pub fn record(&self, mut entry: JournalEntry) {
+        if self.capacity == 0 {
+            return;
+        }
+        let mut ring = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        entry.seq = ring.next_seq;
+        ring.next_seq += 1;
+        if ring.entries.len() == self.capacity {
+            ring.entries.pop_front();
+        }
+        ring.entries.push_back(entry);
+    }
+
+    /// Entries matching the query (and namespace, when given), oldest first.
+    pub fn find(&self, query: &JournalQuery, namespace: Option<Option<&str>>) -> Vec<JournalEntry> {
+        let ring = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        ring.entries
+            .iter()
+            .filter(|e| namespace.is_none_or(|ns| e.namespace.as_deref() == ns))
+            .filter(|e| {
+                query
+                    .method
+                    .as_deref()
+                    .is_none_or(|m| e.method.eq_ignore_ascii_case(m))
+            })
+            .filter(|e| query.path.as_deref().is_none_or(|p| e.path == p))
+            .filter(|e| query.since.is_none_or(|s| e.seq > s))
+            .cloned()
+            .collect()
+    }
+
+    /// Forgets entries (those of one namespace, or all).
+    pub fn clear(&self, namespace: Option<Option<&str>>) {
+        let mut ring = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        match namespace {
+            None => ring.entries.clear(),
+            Some(ns) => ring.entries.retain(|e| e.namespace.as_deref() != ns),
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.inner
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .entries
+            .len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// Headers as the journal keeps them: secrets masked.
+pub fn masked_headers(headers: &HeaderMap) -> Vec<(String, String)> {
+    headers
+        .iter()
+        .map(|(name, value)| {
+            let name = name.as_str().to_owned();
+            let value = match name.as_str() {
+                "x-argilla-api-key" | "cookie" => MASK.to_owned(),
+                "authorization" => match value.to_str().ok().and_then(|v| v.split_once(' ')) {
+                    Some((scheme, _)) => format!("{scheme} {MASK}"),
+                    None => MASK.to_owned(),
+                },
+                _ => String::from_utf8_lossy(value.as_bytes()).into_owned(),
+            };
+            (name, value)
+        })
+        .collect()
+}
+
+/// A body as the journal keeps it: parsed JSON or text, with any password masked.
+pub fn masked_body(bytes: &[u8], content_type: Option<&str>) -> Option<Value> {
+    if bytes.is_empty() {
+        return None;
+    }
+    let is_form =
+        content_type.is_some_and(|ct| ct.starts_with("application/x-www-form-urlencoded"));
+    if is_form {
+        if let Ok(fields) = serde_urlencoded::from_bytes::<Vec<(String, String)>>(bytes) {
+            let masked: Vec<(String, String)> = fields
+                .into_iter()
+                .map(|(k, v)| {
+                    if is_secret_field(&k) {
+                        (k, MASK.to_owned())
+                    } else {
+                        (k, v)
+                    }
+                })
+                .collect();
+            return Some(Value::String(
+                serde_urlencoded::to_string(masked).unwrap_or_default(),
+            ));
+        }
+    }
+    match serde_json::from_slice::<Value>(bytes) {
+        Ok(mut json) => {
+            mask_json(&mut json);
+            Some(json)
+        }
+        Err(_) => {
+            let text = String::from_utf8_lossy(bytes);
+            // A body that does not parse may still carry a password: mask its value.
+            Some(Value::String(mask_password_in_text(&text)))
+        }
+    }
+}
+
+fn is_secret_field(name: &str) -> bool {
+    matches!(
+        name,
+        "password" | "api_key" | "access_token" | "password_hash" | "client_secret"
+    )
+}
+
+fn mask_json(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            for (key, v) in map.iter_mut() {
+                if is_secret_field(key) {
+                    *v = Value::String(MASK.to_owned());
+                } else {
+                    mask_json(v);
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(mask_json),
+        _ => {}
+    }
+}
+
+fn mask_password_in_text(text: &str) -> String {
+    match text.find("\"password\"") {
+        None => text.to_owned(),
+        Some(at) => format!("{}\"password\": {MASK} …", &text[..at]),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(path: &str) -> JournalEntry {
+        JournalEntry {
+            seq: 0,
+            time: String::new(),
+            namespace: None,
+            method: "GET".into(),
+            path: path.into(),
+            query: None,
+            headers: vec![],
+            body: None,
+            status: Some(200),
+            duration_ms: 0.0,
+            fault: None,
+        }
+    }
+
+    #[test]
+    fn the_ring_keeps_only_the_newest_entries() {
+        let journal = Journal::new(3);
+        for i in 0..10 {
+            journal.record(entry(&format!("/{i}")));
+        }
+        let all = journal.find(&JournalQuery::default(), None);
+        assert_eq!(
+            all.iter().map(|e| e.path.as_str()).collect::<Vec<_>>(),
+            ["/7", "/8", "/9"]
+        );
+        assert_eq!(all[0].seq, 8);
+        let since = journal.find(
+            &JournalQuery {
+                since: Some(9),
+                ..JournalQuery::default()
+            },
+            None,
+        );
+        assert_eq!(since.len(), 1);
+    }
+
+    #[test]
+    fn a_zero_capacity_journal_records_nothing() {
+        let journal = Journal::new(0);
+        journal.record(entry("/x"));
+        assert!(journal.is_empty());
+    }
+
+    #[test]
+    fn secrets_are_masked() {
+        let body = masked_body(
+            br#"{"username":"a","password":"12345678","nested":[{"api_key":"k"}]}"#,
+            Some("application/json"),
+        );
+        assert_eq!(
+            body,
+            Some(serde_json::json!({"username":"a","password":"***","nested":[{"api_key":"***"}]}))
+        );
+        let form = masked_body(
+            b"username=a&password=1234",
+            Some("application/x-www-form-urlencoded"),
+        );
+        assert_eq!(form, Some(Value::String("username=a&password=***".into())));
+        let broken = masked_body(br#"{"password":"secret","#, Some("application/json"));
+        assert!(!broken
+            .map(|b| b.to_string())
+            .unwrap_or_default()
+            .contains("secret"));
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            "x-argilla-api-key",
+            "argilla.apikey".parse().expect("value"),
+        );
+        headers.insert(
+            "authorization",
+            "Bearer abc.def.ghi".parse().expect("value"),
+        );
+        let masked = masked_headers(&headers);
+        assert!(masked.contains(&("x-argilla-api-key".into(), "***".into())));
+        assert!(masked.contains(&("authorization".into(), "Bearer ***".into())));
+    }
+}

@@ -1,0 +1,184 @@
+//! The control plane: isolated instances of the API (the default one and one per namespace),
+//! each with its own database, fixtures and fault rules, plus the request journal they share.
+//!
+//! `/api/…` is served by the default instance; `/ns/{name}/api/…` by the instance `name`,
+//! created and seeded from the loaded fixtures on first use. `/__mock/…` (and
+//! `/ns/{name}/__mock/…`) is the admin API of that instance (see [`admin`]).
+
+pub mod admin;
+pub mod faults;
+pub mod journal;
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, RwLock};
+
+use axum::Router;
+use tokio::sync::OnceCell;
+
+use crate::api;
+use crate::db::{Database, IN_MEMORY};
+use crate::fixtures::Seed;
+use crate::ids::IdSource;
+use crate::security::TokenKeys;
+use crate::state::AppState;
+use faults::FaultBook;
+use journal::Journal;
+
+/// Settings every instance shares.
+#[derive(Debug, Clone)]
+pub struct CoreOptions {
+    pub admin_enabled: bool,
+    pub max_body_bytes: usize,
+    pub version: Arc<str>,
+    pub seed: Option<u64>,
+    pub tokens: TokenKeys,
+}
+
+/// One isolated copy of the API.
+#[derive(Debug)]
+pub struct Instance {
+    /// `None` for the default instance.
+    pub namespace: Option<String>,
+    pub state: AppState,
+    pub api: Router,
+    /// What a reset returns to.
+    seed: RwLock<Arc<Seed>>,
+    pub faults: FaultBook,
+}
+
+impl Instance {
+    async fn open(
+        namespace: Option<String>,
+        database_url: &str,
+        seed: Arc<Seed>,
+        ids: IdSource,
+        options: &CoreOptions,
+    ) -> anyhow::Result<Instance> {
+        let db = Database::open(database_url).await?;
+        if db.is_empty().await? {
+            seed.write_into(&db, false).await?;
+        } else {
+            tracing::info!(database = %database_url, "database has data: fixtures not applied");
+        }
+        let state = AppState {
+            db,
+            tokens: options.tokens.clone(),
+            version: options.version.clone(),
+            ids: Arc::new(ids),
+        };
+        Ok(Instance {
+            namespace,
+            api: api::router(state.clone(), options.max_body_bytes),
+            state,
+            seed: RwLock::new(seed),
+            faults: FaultBook::default(),
+        })
+    }
+
+    /// Back to the fixtures: every user, workspace and membership as loaded; id generation
+    /// restarted when seeded. Fault rules and the journal are left alone.
+    pub async fn reset(&self) -> sqlx::Result<()> {
+        let seed = self.current_seed();
+        seed.write_into(&self.state.db, true).await?;
+        self.state.ids.restart();
+        Ok(())
+    }
+
+    /// Replaces the fixtures (and the data) of this instance.
+    pub async fn replace_fixtures(&self, seed: Seed) -> sqlx::Result<()> {
+        *self.seed.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(seed);
+        self.reset().await
+    }
+
+    pub fn current_seed(&self) -> Arc<Seed> {
+        self.seed.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+}
+
+/// Everything one server process holds.
+#[derive(Debug)]
+pub struct MockCore {
+    pub options: CoreOptions,
+    /// The fixtures loaded at start-up: what new namespaces are seeded with.
+    fixtures: Arc<Seed>,
+    pub root: Arc<Instance>,
+    /// Each name's cell is filled once, by the first request for it, while requests for other
+    /// names go on.
+    namespaces: Mutex<HashMap<String, Arc<OnceCell<Arc<Instance>>>>>,
+    pub journal: Journal,
+}
+
+impl MockCore {
+    pub async fn new(
+        database_url: &str,
+        fixtures: Seed,
+        journal_size: usize,
+        options: CoreOptions,
+    ) -> anyhow::Result<MockCore> {
+        let fixtures = Arc::new(fixtures);
+        let ids = match options.seed {
+            Some(seed) => IdSource::seeded(seed),
+            None => IdSource::random(),
+        };
+        let root = Instance::open(None, database_url, fixtures.clone(), ids, &options).await?;
+        Ok(MockCore {
+            options,
+            fixtures,
+            root: Arc::new(root),
+            namespaces: Mutex::new(HashMap::new()),
+            journal: Journal::new(journal_size),
+        })
+    }
+
+    /// The instance for a namespace, created and seeded on first use.
+    pub async fn namespace(&self, name: &str) -> anyhow::Result<Arc<Instance>> {
+        let cell = self
+            .lock_namespaces()
+            .entry(name.to_owned())
+            .or_default()
+            .clone();
+        let instance = cell
+            .get_or_try_init(|| async {
+                let ids = self.root.state.ids.for_namespace(name);
+                let instance = Instance::open(
+                    Some(name.to_owned()),
+                    IN_MEMORY,
+                    self.fixtures.clone(),
+                    ids,
+                    &self.options,
+                )
+                .await?;
+                anyhow::Ok(Arc::new(instance))
+            })
+            .await?;
+        Ok(instance.clone())
+    }
+
+    /// The namespaces opened so far.
+    pub fn namespace_names(&self) -> Vec<String> {
+        let mut names: Vec<String> = self
+            .lock_namespaces()
+            .iter()
+            .filter(|(_, cell)| cell.initialized())
+            .map(|(name, _)| name.clone())
+            .collect();
+        names.sort();
+        names
+    }
+
+    fn lock_namespaces(
+        &self,
+    ) -> std::sync::MutexGuard<'_, HashMap<String, Arc<OnceCell<Arc<Instance>>>>> {
+        self.namespaces.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// Whether `name` may name a namespace: 1–64 of `A-Z a-z 0-9 _ . -`.
+pub fn is_valid_namespace(name: &str) -> bool {
+    (1..=64).contains(&name.len())
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-'))
+        && name != "."
+        && name != ".."
+}

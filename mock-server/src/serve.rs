@@ -1,0 +1,302 @@
+//! The connection loop and the request dispatcher in front of the routers.
+//!
+//! axum's own `serve` cannot cut a connection on purpose, and faults must reach clients as real
+//! outages do: a TCP reset, a connection closed with no answer. So connections are accepted
+//! here and served by hyper directly; each request is routed to its instance (namespace), to the
+//! admin API or to the Argilla API, with fault rules applied and the journal written.
+
+use std::convert::Infallible;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use axum::body::{Body, Bytes};
+use axum::extract::Request;
+use axum::http::header::{CONTENT_LENGTH, CONTENT_TYPE, RETRY_AFTER};
+use axum::http::{HeaderValue, Response, Uri};
+use axum::response::IntoResponse;
+use axum::Json;
+use http_body_util::{BodyExt, Limited};
+use hyper::body::Incoming;
+use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+use hyper_util::server::conn::auto::Builder;
+use hyper_util::server::graceful::GracefulShutdown;
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tower::ServiceExt;
+
+use crate::control::admin::{self, AdminState};
+use crate::control::faults::{Outcome, Plan};
+use crate::control::journal::{masked_body, masked_headers, AppliedFault, JournalEntry};
+use crate::control::{is_valid_namespace, Instance, MockCore};
+use crate::error::ApiError;
+
+/// How long a client may take to send a request's headers before the connection is closed.
+const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// How long a graceful stop waits for requests in flight.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
+
+/// Why a connection is cut without an answer.
+#[derive(Debug, thiserror::Error)]
+enum Cut {
+    #[error("connection reset by a fault rule")]
+    Reset,
+    #[error("connection closed without an answer by a fault rule")]
+    Empty,
+}
+
+/// Serves connections until `stop` fires, then lets requests in flight finish.
+pub async fn serve(listener: TcpListener, core: Arc<MockCore>, stop: oneshot::Receiver<()>) {
+    let mut builder = Builder::new(TokioExecutor::new());
+    builder
+        .http1()
+        .timer(TokioTimer::new())
+        .header_read_timeout(HEADER_READ_TIMEOUT);
+    let graceful = GracefulShutdown::new();
+    tokio::pin!(stop);
+    loop {
+        let (stream, peer) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(pair) => pair,
+                Err(e) => {
+                    // Out of file descriptors and the like: wait a little rather than spin.
+                    tracing::warn!(error = %e, "accept failed");
+                    tokio::time::sleep(Duration::from_millis(20)).await;
+                    continue;
+                }
+            },
+            _ = &mut stop => break,
+        };
+        // A second handle on the socket lets a fault rule turn the close into a reset.
+        let Some((stream, socket)) = split_handle(stream) else {
+            continue;
+        };
+        let socket = Arc::new(socket);
+        let core = core.clone();
+        let service = hyper::service::service_fn(move |req: Request<Incoming>| {
+            let core = core.clone();
+            let socket = socket.clone();
+            async move { dispatch(core, req.map(Body::new), &socket, peer).await }
+        });
+        let connection = builder
+            .serve_connection_with_upgrades(TokioIo::new(stream), service)
+            .into_owned();
+        let connection = graceful.watch(connection);
+        tokio::spawn(async move {
+            if let Err(e) = connection.await {
+                tracing::debug!(error = %e, %peer, "connection ended with an error");
+            }
+        });
+    }
+    drop(listener);
+    if tokio::time::timeout(SHUTDOWN_GRACE, graceful.shutdown())
+        .await
+        .is_err()
+    {
+        tracing::warn!("requests still in flight after the grace period; stopping anyway");
+    }
+}
+
+fn split_handle(
+    stream: tokio::net::TcpStream,
+) -> Option<(tokio::net::TcpStream, std::net::TcpStream)> {
+    let std_stream = stream.into_std().ok()?;
+    let handle = std_stream.try_clone().ok()?;
+    let stream = tokio::net::TcpStream::from_std(std_stream).ok()?;
+    Some((stream, handle))
+}
+
+/// Routes one request: namespace, then admin or API (with faults and the journal).
+async fn dispatch(
+    core: Arc<MockCore>,
+    req: Request,
+    socket: &std::net::TcpStream,
+    _peer: SocketAddr,
+) -> Result<Response<Body>, Cut> {
+    let (instance, inner_path) = match split_namespace(req.uri().path()) {
+        Some((name, rest)) => {
+            if !is_valid_namespace(name) {
+                return Ok(ApiError::RouteNotFound.into_response());
+            }
+            match core.namespace(name).await {
+                Ok(instance) => (instance, rest.to_owned()),
+                Err(e) => return Ok(ApiError::Internal(e).into_response()),
+            }
+        }
+        None => (core.root.clone(), req.uri().path().to_owned()),
+    };
+    let req = with_path(req, &inner_path);
+    if core.options.admin_enabled && (inner_path == "/__mock" || inner_path.starts_with("/__mock/"))
+    {
+        let state = AdminState {
+            core: core.clone(),
+            instance,
+        };
+        return Ok(infallible(admin::router(state).oneshot(req).await));
+    }
+    serve_api(&core, &instance, req, socket).await
+}
+
+/// `/ns/{name}/rest…` → `(name, "/rest…")`.
+fn split_namespace(path: &str) -> Option<(&str, &str)> {
+    let rest = path.strip_prefix("/ns/")?;
+    match rest.find('/') {
+        Some(i) => Some((&rest[..i], &rest[i..])),
+        None => Some((rest, "/")),
+    }
+}
+
+fn with_path(mut req: Request, path: &str) -> Request {
+    if req.uri().path() != path {
+        let path_and_query = match req.uri().query() {
+            Some(q) => format!("{path}?{q}"),
+            None => path.to_owned(),
+        };
+        if let Ok(uri) = path_and_query.parse::<Uri>() {
+            *req.uri_mut() = uri;
+        }
+    }
+    req
+}
+
+fn infallible(result: Result<Response<Body>, Infallible>) -> Response<Body> {
+    match result {
+        Ok(response) => response,
+        Err(never) => match never {},
+    }
+}
+
+async fn serve_api(
+    core: &MockCore,
+    instance: &Instance,
+    req: Request,
+    socket: &std::net::TcpStream,
+) -> Result<Response<Body>, Cut> {
+    let started = Instant::now();
+    let (parts, body) = req.into_parts();
+    let mut entry = JournalEntry {
+        seq: 0,
+        time: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+        namespace: instance.namespace.clone(),
+        method: parts.method.to_string(),
+        path: parts.uri.path().to_owned(),
+        query: parts.uri.query().map(str::to_owned),
+        headers: if core.journal.is_enabled() {
+            masked_headers(&parts.headers)
+        } else {
+            Vec::new()
+        },
+        body: None,
+        status: None,
+        duration_ms: 0.0,
+        fault: None,
+    };
+    // The body is read here, once, for the journal; the API sees the same bytes.
+    let bytes = match Limited::new(body, core.options.max_body_bytes)
+        .collect()
+        .await
+    {
+        Ok(collected) => collected.to_bytes(),
+        Err(_) => {
+            let response = ApiError::PayloadTooLarge.into_response();
+            entry.status = Some(response.status().as_u16());
+            finish(core, entry, started);
+            return Ok(response);
+        }
+    };
+    if core.journal.is_enabled() {
+        let content_type = parts
+            .headers
+            .get(CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok());
+        entry.body = masked_body(&bytes, content_type);
+    }
+    let plan = instance
+        .faults
+        .pick(&parts.method, parts.uri.path(), &parts.headers);
+    if let Some(plan) = &plan {
+        entry.fault = Some(AppliedFault {
+            rule: plan.rule,
+            kind: plan.kind.to_owned(),
+        });
+        if let Some(delay) = plan.delay {
+            tokio::time::sleep(delay).await;
+        }
+    }
+    let outcome = plan.map(|p: Plan| p.outcome).unwrap_or(Outcome::Continue);
+    let response = match outcome {
+        Outcome::Respond {
+            status,
+            body,
+            retry_after,
+        } => {
+            let mut response = (status, Json(body)).into_response();
+            if let Some(secs) = retry_after {
+                response
+                    .headers_mut()
+                    .insert(RETRY_AFTER, HeaderValue::from(secs));
+            }
+            response
+        }
+        Outcome::ConnectionReset => {
+            // Linger 0 makes the kernel send RST instead of FIN when the socket closes.
+            let _ = socket2::SockRef::from(socket).set_linger(Some(Duration::ZERO));
+            finish(core, entry, started);
+            return Err(Cut::Reset);
+        }
+        Outcome::EmptyResponse => {
+            finish(core, entry, started);
+            return Err(Cut::Empty);
+        }
+        Outcome::Continue | Outcome::MalformedBody => {
+            let is_malformed = matches!(outcome, Outcome::MalformedBody);
+            let req = Request::from_parts(parts, Body::from(bytes));
+            let response = infallible(instance.api.clone().oneshot(req).await);
+            if is_malformed {
+                truncate_body(response).await
+            } else {
+                response
+            }
+        }
+    };
+    entry.status = Some(response.status().as_u16());
+    finish(core, entry, started);
+    Ok(response)
+}
+
+/// The same status and headers with the body cut in half: JSON no parser accepts.
+async fn truncate_body(response: Response<Body>) -> Response<Body> {
+    let (mut parts, body) = response.into_parts();
+    let bytes = body
+        .collect()
+        .await
+        .map(|c| c.to_bytes())
+        .unwrap_or_default();
+    let cut = if bytes.len() > 1 {
+        bytes.slice(..bytes.len() / 2)
+    } else {
+        Bytes::from_static(b"{")
+    };
+    parts
+        .headers
+        .insert(CONTENT_LENGTH, HeaderValue::from(cut.len()));
+    Response::from_parts(parts, Body::from(cut))
+}
+
+fn finish(core: &MockCore, mut entry: JournalEntry, started: Instant) {
+    entry.duration_ms = started.elapsed().as_secs_f64() * 1000.0;
+    core.journal.record(entry);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn namespaces_are_split_off_the_path() {
+        assert_eq!(split_namespace("/ns/a/api/me"), Some(("a", "/api/me")));
+        assert_eq!(split_namespace("/ns/a"), Some(("a", "/")));
+        assert_eq!(split_namespace("/api/me"), None);
+    }
+}
