@@ -154,3 +154,24 @@ pub fn validation(errors: Value) -> Value {
         serde_json::json!({ "model": "Request", "errors": errors }),
     )
 }
+
+impl TestApp {
+    /// A request to the admin API (no Argilla key).
+    pub async fn admin(&self, method: Method, path: &str, body: Option<Value>) -> (u16, Value) {
+        let mut builder = self.http.request(method, self.url(path));
+        if let Some(body) = body {
+            builder = builder.json(&body);
+        }
+        status_and_json(builder.send().await.expect("request")).await
+    }
+}
+
+impl TestApp {
+    /// Creates an annotator with the given (owner's) key.
+    pub async fn create_user_with_key(&self, key: &str, username: &str) -> Value {
+        let body = serde_json::json!({"first_name": "T", "username": username, "password": "12345678"});
+        let response = self.post_json("/api/users", Some(key), &body).await;
+        assert_eq!(response.status(), 200, "creating {username}");
+        response.json().await.expect("json")
+    }
+}
