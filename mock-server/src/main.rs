@@ -1,7 +1,7 @@
 //! The `argilla-mock` binary: parse the configuration, start the server, print the two
 //! variables the Argilla SDK reads, and run until Ctrl-C or SIGTERM.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 use argilla_mock::{spawn, Config};
@@ -13,6 +13,7 @@ async fn main() -> ExitCode {
     let config = Config::parse();
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
         .with_env_filter(
             EnvFilter::try_from_default_env()
                 .unwrap_or_else(|_| EnvFilter::new("argilla_mock=info,tower_http=info")),

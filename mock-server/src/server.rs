@@ -106,6 +106,11 @@ impl MockServer {
         self.api_key.as_deref()
     }
 
+    /// Opens (creating and seeding it if new) a namespace, as its first request would.
+    pub async fn open_namespace(&self, name: &str) -> anyhow::Result<()> {
+        self.core.namespace(name).await.map(drop)
+    }
+
     /// The default instance's database, for tests that look behind the API.
     pub fn database(&self) -> &Database {
         &self.core.root.state.db

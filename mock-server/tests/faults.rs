@@ -18,10 +18,17 @@ async fn add_fault(app: &TestApp, rule: Value) -> u64 {
 #[tokio::test]
 async fn a_status_rule_answers_with_argillas_generic_server_error() -> TestResult {
     let app = TestApp::spawn().await;
-    add_fault(&app, json!({"method": "GET", "path": "/api/users", "status": 500})).await;
+    add_fault(
+        &app,
+        json!({"method": "GET", "path": "/api/users", "status": 500}),
+    )
+    .await;
     let (status, body) = status_and_json(app.get("/api/users", Some(OWNER_KEY)).await).await;
     assert_eq!(status, 500);
-    assert_eq!(body["detail"]["code"], "argilla.api.errors::GenericServerError");
+    assert_eq!(
+        body["detail"]["code"],
+        "argilla.api.errors::GenericServerError"
+    );
     // Other requests are untouched.
     assert_eq!(app.get("/api/me", Some(OWNER_KEY)).await.status(), 200);
     Ok(())
@@ -30,7 +37,11 @@ async fn a_status_rule_answers_with_argillas_generic_server_error() -> TestResul
 #[tokio::test]
 async fn a_rule_with_times_expires() -> TestResult {
     let app = TestApp::spawn().await;
-    add_fault(&app, json!({"path": "/api/me", "status": 503, "times": 1, "body": {"detail": "down"}})).await;
+    add_fault(
+        &app,
+        json!({"path": "/api/me", "status": 503, "times": 1, "body": {"detail": "down"}}),
+    )
+    .await;
     let (status, body) = status_and_json(app.get("/api/me", Some(OWNER_KEY)).await).await;
     assert_eq!((status, body), (503, json!({"detail": "down"})));
     assert_eq!(app.get("/api/me", Some(OWNER_KEY)).await.status(), 200);
@@ -42,7 +53,11 @@ async fn a_rule_with_times_expires() -> TestResult {
 #[tokio::test]
 async fn a_429_carries_retry_after() -> TestResult {
     let app = TestApp::spawn().await;
-    add_fault(&app, json!({"path": "/api/me", "status": 429, "retry_after": 7})).await;
+    add_fault(
+        &app,
+        json!({"path": "/api/me", "status": 429, "retry_after": 7}),
+    )
+    .await;
     let response = app.get("/api/me", Some(OWNER_KEY)).await;
     assert_eq!(response.status(), 429);
     assert_eq!(response.headers()["retry-after"], "7");
@@ -58,8 +73,16 @@ async fn a_delay_rule_answers_normally_but_late() -> TestResult {
     assert_eq!(response.status(), 200);
     assert!(started.elapsed() >= Duration::from_millis(150));
     // A client timeout shorter than the delay sees a timeout, as with a slow server.
-    let client = reqwest::Client::builder().no_proxy().timeout(Duration::from_millis(50)).build()?;
-    let error = client.get(app.url("/api/me")).header("X-Argilla-Api-Key", OWNER_KEY).send().await.expect_err("times out");
+    let client = reqwest::Client::builder()
+        .no_proxy()
+        .timeout(Duration::from_millis(50))
+        .build()?;
+    let error = client
+        .get(app.url("/api/me"))
+        .header("X-Argilla-Api-Key", OWNER_KEY)
+        .send()
+        .await
+        .expect_err("times out");
     assert!(error.is_timeout(), "{error}");
     Ok(())
 }
@@ -67,8 +90,16 @@ async fn a_delay_rule_answers_normally_but_late() -> TestResult {
 #[tokio::test]
 async fn a_connection_reset_rule_cuts_the_connection() -> TestResult {
     let app = TestApp::spawn().await;
-    add_fault(&app, json!({"path": "/api/users", "fault": "connection_reset", "times": 1})).await;
-    let error = app.request(Method::GET, "/api/users", Some(OWNER_KEY)).send().await.expect_err("no answer");
+    add_fault(
+        &app,
+        json!({"path": "/api/users", "fault": "connection_reset", "times": 1}),
+    )
+    .await;
+    let error = app
+        .request(Method::GET, "/api/users", Some(OWNER_KEY))
+        .send()
+        .await
+        .expect_err("no answer");
     assert!(error.is_request() || error.is_connect(), "{error:?}");
     // The server itself is fine.
     assert_eq!(app.get("/api/users", Some(OWNER_KEY)).await.status(), 200);
@@ -110,7 +141,11 @@ async fn an_empty_response_rule_closes_without_a_byte() -> TestResult {
     })
     .await??;
     assert!(read.is_empty(), "{:?}", String::from_utf8_lossy(&read));
-    let error = app.request(Method::GET, "/api/me", Some(OWNER_KEY)).send().await.expect_err("no answer");
+    let error = app
+        .request(Method::GET, "/api/me", Some(OWNER_KEY))
+        .send()
+        .await
+        .expect_err("no answer");
     assert!(error.is_request(), "{error:?}");
     Ok(())
 }
@@ -132,11 +167,22 @@ async fn a_malformed_body_rule_keeps_the_status_and_breaks_the_json() -> TestRes
 async fn header_and_glob_conditions_choose_the_requests() -> TestResult {
     let app = TestApp::spawn().await;
     add_fault(&app, json!({"method": "DELETE", "path": "/api/users/*", "header": {"name": "X-Argilla-Api-Key", "value": OWNER_KEY}, "status": 500})).await;
-    let (status, _) = status_and_json(app.delete(&format!("/api/users/{BOB_ID}"), Some(ANNOTATOR_KEY)).await).await;
+    let (status, _) = status_and_json(
+        app.delete(&format!("/api/users/{BOB_ID}"), Some(ANNOTATOR_KEY))
+            .await,
+    )
+    .await;
     assert_eq!(status, 403, "another key: no fault");
-    let (status, _) = status_and_json(app.delete(&format!("/api/users/{BOB_ID}"), Some(OWNER_KEY)).await).await;
+    let (status, _) = status_and_json(
+        app.delete(&format!("/api/users/{BOB_ID}"), Some(OWNER_KEY))
+            .await,
+    )
+    .await;
     assert_eq!(status, 500);
-    assert!(app.usernames().await.contains(&"bob".to_owned()), "a failed call changes nothing");
+    assert!(
+        app.usernames().await.contains(&"bob".to_owned()),
+        "a failed call changes nothing"
+    );
     Ok(())
 }
 
@@ -144,7 +190,11 @@ async fn header_and_glob_conditions_choose_the_requests() -> TestResult {
 async fn a_seeded_probability_hits_the_same_requests_on_every_run() -> TestResult {
     async fn pattern() -> Vec<u16> {
         let app = TestApp::spawn().await;
-        add_fault(&app, json!({"path": "/api/me", "status": 500, "probability": 0.3, "seed": 7})).await;
+        add_fault(
+            &app,
+            json!({"path": "/api/me", "status": 500, "probability": 0.3, "seed": 7}),
+        )
+        .await;
         let mut statuses = Vec::new();
         for _ in 0..40 {
             statuses.push(app.get("/api/me", Some(OWNER_KEY)).await.status().as_u16());
@@ -166,10 +216,14 @@ async fn rules_can_be_listed_and_removed() -> TestResult {
     let (_, listed) = app.admin(Method::GET, "/__mock/faults", None).await;
     assert_eq!(listed["faults"][0]["id"], first);
     assert_eq!(listed["faults"][0]["path"], "/api/me");
-    let (status, _) = app.admin(Method::DELETE, &format!("/__mock/faults/{first}"), None).await;
+    let (status, _) = app
+        .admin(Method::DELETE, &format!("/__mock/faults/{first}"), None)
+        .await;
     assert_eq!(status, 200);
     assert_eq!(app.get("/api/me", Some(OWNER_KEY)).await.status(), 200);
-    let (status, _) = app.admin(Method::DELETE, &format!("/__mock/faults/{first}"), None).await;
+    let (status, _) = app
+        .admin(Method::DELETE, &format!("/__mock/faults/{first}"), None)
+        .await;
     assert_eq!(status, 404);
     app.admin(Method::DELETE, "/__mock/faults", None).await;
     assert_eq!(app.get("/api/users", Some(OWNER_KEY)).await.status(), 200);
@@ -181,13 +235,24 @@ async fn bad_rules_are_422_with_a_message_saying_what_is_wrong() -> TestResult {
     let app = TestApp::spawn().await;
     let cases = [
         (json!({"fault": "explode"}), "unknown fault \"explode\""),
-        (json!({"status": 500, "probability": 1.5}), "probability must be between 0 and 1"),
-        (json!({"path": "/api/[users", "status": 500}), "is not a valid glob"),
-        (json!({"path": "/api/me", "statsu": 500}), "unknown field `statsu`"),
+        (
+            json!({"status": 500, "probability": 1.5}),
+            "probability must be between 0 and 1",
+        ),
+        (
+            json!({"path": "/api/[users", "status": 500}),
+            "is not a valid glob",
+        ),
+        (
+            json!({"path": "/api/me", "statsu": 500}),
+            "unknown field `statsu`",
+        ),
         (json!({"path": "/api/me"}), "the rule does nothing"),
     ];
     for (rule, message) in cases {
-        let (status, body) = app.admin(Method::POST, "/__mock/faults", Some(rule.clone())).await;
+        let (status, body) = app
+            .admin(Method::POST, "/__mock/faults", Some(rule.clone()))
+            .await;
         assert_eq!(status, 422, "{rule}");
         let detail = body["detail"].as_str().unwrap_or_default();
         assert!(detail.contains(message), "{rule}: {detail}");

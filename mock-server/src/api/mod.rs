@@ -11,7 +11,8 @@ use axum::extract::DefaultBodyLimit;
 use axum::Router;
 use tower_http::compression::predicate::SizeAbove;
 use tower_http::compression::CompressionLayer;
-use tower_http::trace::TraceLayer;
+use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
+use tracing::Level;
 
 use crate::state::AppState;
 
@@ -35,6 +36,12 @@ pub fn router(state: AppState, max_body_bytes: usize) -> Router {
                 .compress_when(SizeAbove::new(COMPRESS_FROM_BYTES)),
         )
         .layer(axum::middleware::from_fn(fallback::cors))
-        .layer(TraceLayer::new_for_http())
+        .layer(
+            // One INFO line per request (method, path, status, latency); headers are not logged,
+            // so keys and tokens never reach the log.
+            TraceLayer::new_for_http()
+                .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
+                .on_response(DefaultOnResponse::new().level(Level::INFO)),
+        )
         .with_state(state)
 }

@@ -169,7 +169,8 @@ impl TestApp {
 impl TestApp {
     /// Creates an annotator with the given (owner's) key.
     pub async fn create_user_with_key(&self, key: &str, username: &str) -> Value {
-        let body = serde_json::json!({"first_name": "T", "username": username, "password": "12345678"});
+        let body =
+            serde_json::json!({"first_name": "T", "username": username, "password": "12345678"});
         let response = self.post_json("/api/users", Some(key), &body).await;
         assert_eq!(response.status(), 200, "creating {username}");
         response.json().await.expect("json")

@@ -1,0 +1,34 @@
+//! Control-plane costs: resetting to the default fixtures (target ≤ 1 ms) and opening a new
+//! namespace (target ≤ 2 ms), measured in process without HTTP.
+//!
+//! `cargo bench -p argilla-mock --bench control`
+
+use argilla_mock::MockServer;
+use criterion::{criterion_group, criterion_main, Criterion};
+
+fn control(c: &mut Criterion) {
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let server = runtime.block_on(MockServer::start());
+
+    c.bench_function("reset to the default fixtures", |b| {
+        b.to_async(&runtime)
+            .iter(|| async { server.reset().await.expect("reset") });
+    });
+
+    let mut n = 0u64;
+    c.bench_function("open a new namespace", |b| {
+        b.to_async(&runtime).iter(|| {
+            n += 1;
+            let name = format!("bench-{n}");
+            let server = &server;
+            async move { server.open_namespace(&name).await.expect("namespace") }
+        });
+    });
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default().sample_size(50);
+    targets = control
+}
+criterion_main!(benches);
