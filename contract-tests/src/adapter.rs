@@ -12,7 +12,9 @@ use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::process::{Child, ChildStdin, Command};
 use tokio::sync::mpsc;
 
-use crate::protocol::{parse_hello, parse_reply, Hello, Outcome, Reply, RunRequest, PROTOCOL_VERSION};
+use crate::protocol::{
+    parse_hello, parse_reply, Hello, Outcome, Reply, RunRequest, PROTOCOL_VERSION,
+};
 
 #[derive(Debug)]
 pub struct Adapter {
@@ -52,22 +54,48 @@ impl Adapter {
             }
         });
         let start = json!({"cmd": "start", "protocol": PROTOCOL_VERSION}).to_string() + "\n";
-        stdin.write_all(start.as_bytes()).await.map_err(|e| format!("adapter closed its stdin: {e}"))?;
-        stdin.flush().await.map_err(|e| format!("adapter closed its stdin: {e}"))?;
-        let mut adapter = Adapter { child, stdin, lines, early: HashMap::new(), hello: empty_hello(), next_seq: 1 };
-        let line = adapter.next_line(timeout).await.map_err(|e| format!("handshake: {e}"))?;
+        stdin
+            .write_all(start.as_bytes())
+            .await
+            .map_err(|e| format!("handshake: the adapter closed its stdin: {e}"))?;
+        stdin
+            .flush()
+            .await
+            .map_err(|e| format!("handshake: the adapter closed its stdin: {e}"))?;
+        let mut adapter = Adapter {
+            child,
+            stdin,
+            lines,
+            early: HashMap::new(),
+            hello: empty_hello(),
+            next_seq: 1,
+        };
+        let line = adapter
+            .next_line(timeout)
+            .await
+            .map_err(|e| format!("handshake: {e}"))?;
         adapter.hello = parse_hello(&line)?;
         Ok(adapter)
     }
 
     /// Sends one operation and waits for its reply; `Err` is a harness error.
-    pub async fn run(&mut self, mut request: RunRequest, timeout: Duration) -> Result<Outcome, String> {
+    pub async fn run(
+        &mut self,
+        mut request: RunRequest,
+        timeout: Duration,
+    ) -> Result<Outcome, String> {
         let seq = self.next_seq;
         self.next_seq += 1;
         request.seq = seq;
         let line = serde_json::to_string(&request).map_err(|e| e.to_string())? + "\n";
-        self.stdin.write_all(line.as_bytes()).await.map_err(|e| format!("adapter stopped reading: {e}"))?;
-        self.stdin.flush().await.map_err(|e| format!("adapter stopped reading: {e}"))?;
+        self.stdin
+            .write_all(line.as_bytes())
+            .await
+            .map_err(|e| format!("adapter stopped reading: {e}"))?;
+        self.stdin
+            .flush()
+            .await
+            .map_err(|e| format!("adapter stopped reading: {e}"))?;
         let deadline = tokio::time::Instant::now() + timeout;
         loop {
             if let Some(outcome) = self.early.remove(&seq) {
@@ -89,16 +117,27 @@ impl Adapter {
             Ok(Some(line)) => Ok(line),
             Ok(None) => {
                 let status = self.child.try_wait().ok().flatten();
-                Err(format!("adapter exited ({})", status.map_or("still closing".into(), |s| s.to_string())))
+                Err(format!(
+                    "adapter exited ({})",
+                    status.map_or("still closing".into(), |s| s.to_string())
+                ))
             }
             Err(_) => Err(format!("no answer from the adapter within {timeout:?}")),
         }
     }
 
+    /// Stops a misbehaving adapter at once.
+    pub async fn kill(mut self) {
+        let _ = self.child.kill().await;
+    }
+
     /// Closes stdin (the adapter should exit on EOF), then kills it if it lingers.
     pub async fn close(mut self) {
         drop(self.stdin);
-        if tokio::time::timeout(Duration::from_secs(5), self.child.wait()).await.is_err() {
+        if tokio::time::timeout(Duration::from_secs(5), self.child.wait())
+            .await
+            .is_err()
+        {
             let _ = self.child.kill().await;
         }
     }
@@ -106,7 +145,11 @@ impl Adapter {
 
 fn empty_hello() -> Hello {
     Hello {
-        implementation: crate::protocol::Implementation { name: String::new(), language: String::new(), version: String::new() },
+        implementation: crate::protocol::Implementation {
+            name: String::new(),
+            language: String::new(),
+            version: String::new(),
+        },
         features: Vec::new(),
     }
 }

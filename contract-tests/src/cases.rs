@@ -33,7 +33,10 @@ pub enum Base {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Expect {
     /// A user with this username (`{subject}` for the created one) and role.
-    User { username: &'static str, role: &'static str },
+    User {
+        username: &'static str,
+        role: &'static str,
+    },
     /// A list of users starting with `argilla` and including the subject.
     UsersWithSubject,
     /// Nothing (`null`).
@@ -82,7 +85,13 @@ pub struct Case {
 }
 
 impl Case {
-    fn new(id: &'static str, behavior: &'static str, op: &'static str, args: Value, expect: Expect) -> Case {
+    fn new(
+        id: &'static str,
+        behavior: &'static str,
+        op: &'static str,
+        args: Value,
+        expect: Expect,
+    ) -> Case {
         Case {
             id,
             behavior,

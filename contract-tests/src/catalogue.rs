@@ -17,7 +17,9 @@ struct File {
 }
 
 pub fn behaviors() -> Vec<Behavior> {
-    toml::from_str::<File>(CATALOGUE).map(|f| f.behavior).unwrap_or_default()
+    toml::from_str::<File>(CATALOGUE)
+        .map(|f| f.behavior)
+        .unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -31,7 +33,12 @@ mod tests {
         let ids: Vec<&str> = behaviors.iter().map(|b| b.id.as_str()).collect();
         let cases = crate::cases::all();
         for case in &cases {
-            assert!(ids.contains(&case.behavior), "{} cites unknown {}", case.id, case.behavior);
+            assert!(
+                ids.contains(&case.behavior),
+                "{} cites unknown {}",
+                case.id,
+                case.behavior
+            );
         }
         for id in ids {
             assert!(cases.iter().any(|c| c.behavior == id), "no case for {id}");

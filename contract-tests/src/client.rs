@@ -26,8 +26,13 @@ pub enum Break {
 }
 
 impl Break {
-    pub const NAMES: [&'static str; 5] =
-        ["swallow-errors", "wrong-header", "no-owner-check", "retry-on-4xx", "ignore-workspaces"];
+    pub const NAMES: [&'static str; 5] = [
+        "swallow-errors",
+        "wrong-header",
+        "no-owner-check",
+        "retry-on-4xx",
+        "ignore-workspaces",
+    ];
 
     pub fn parse(name: &str) -> Option<Break> {
         Some(match name {
@@ -93,11 +98,22 @@ pub struct User {
 impl User {
     fn from_json(v: &Value) -> ClientResult<User> {
         let text = |k: &str| v[k].as_str().map(str::to_owned);
-        match (text("id"), text("username"), text("first_name"), text("role")) {
-            (Some(id), Some(username), Some(first_name), Some(role)) => {
-                Ok(User { id, username, first_name, last_name: text("last_name"), role })
-            }
-            _ => Err(ClientError::ServerError(format!("the server sent a malformed user: {v}"))),
+        match (
+            text("id"),
+            text("username"),
+            text("first_name"),
+            text("role"),
+        ) {
+            (Some(id), Some(username), Some(first_name), Some(role)) => Ok(User {
+                id,
+                username,
+                first_name,
+                last_name: text("last_name"),
+                role,
+            }),
+            _ => Err(ClientError::ServerError(format!(
+                "the server sent a malformed user: {v}"
+            ))),
         }
     }
 }
@@ -128,24 +144,45 @@ impl Client {
             .timeout(Duration::from_secs(20))
             .build()
             .unwrap_or_default();
-        Client { base: base_url.trim_end_matches('/').to_owned(), key: api_key.to_owned(), http, broken }
+        Client {
+            base: base_url.trim_end_matches('/').to_owned(),
+            key: api_key.to_owned(),
+            http,
+            broken,
+        }
     }
 
     async fn send(&self, method: Method, path: &str, body: Option<&Value>) -> ClientResult<Value> {
-        let attempts = if self.broken == Break::RetryOn4xx { 4 } else { 1 };
+        let attempts = if self.broken == Break::RetryOn4xx {
+            4
+        } else {
+            1
+        };
         let mut last = ClientError::ServerError("no attempt".into());
         for _ in 0..attempts {
             match self.send_once(method.clone(), path, body).await {
-                Err(e @ (ClientError::NotFound(_) | ClientError::Conflict(_) | ClientError::Validation(_)
-                | ClientError::Unauthorized(_) | ClientError::Permission(_))) => last = e,
+                Err(
+                    e @ (ClientError::NotFound(_)
+                    | ClientError::Conflict(_)
+                    | ClientError::Validation(_)
+                    | ClientError::Unauthorized(_)
+                    | ClientError::Permission(_)),
+                ) => last = e,
                 other => return other,
             }
         }
         Err(last)
     }
 
-    async fn send_once(&self, method: Method, path: &str, body: Option<&Value>) -> ClientResult<Value> {
-        let mut request = self.http.request(method.clone(), format!("{}{path}", self.base));
+    async fn send_once(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&Value>,
+    ) -> ClientResult<Value> {
+        let mut request = self
+            .http
+            .request(method.clone(), format!("{}{path}", self.base));
         request = match self.broken {
             Break::WrongHeader => request.bearer_auth(&self.key),
             _ => request.header("X-Argilla-Api-Key", &self.key),
@@ -161,14 +198,14 @@ impl Client {
             }
         })?;
         let status = response.status();
-        let text = response
-            .text()
-            .await
-            .map_err(|e| ClientError::ServerError(format!("{method} {path}: the answer was cut: {e}")))?;
+        let text = response.text().await.map_err(|e| {
+            ClientError::ServerError(format!("{method} {path}: the answer was cut: {e}"))
+        })?;
         let detail = || format!("{method} {path} answered {status}: {text}");
         if status == StatusCode::OK {
-            return serde_json::from_str(&text)
-                .map_err(|e| ClientError::ServerError(format!("{method} {path}: the answer is not JSON: {e}")));
+            return serde_json::from_str(&text).map_err(|e| {
+                ClientError::ServerError(format!("{method} {path}: the answer is not JSON: {e}"))
+            });
         }
         Err(match status.as_u16() {
             401 => ClientError::Unauthorized(detail()),
@@ -195,7 +232,10 @@ impl Client {
         if me.role == "owner" {
             Ok(())
         } else {
-            Err(ClientError::Permission(format!("role {} may not call `{action}`: only owners may", me.role)))
+            Err(ClientError::Permission(format!(
+                "role {} may not call `{action}`: only owners may",
+                me.role
+            )))
         }
     }
 
@@ -214,7 +254,8 @@ impl Client {
     /// `User.from_name(name)`.
     pub async fn from_name(&self, name: &str) -> ClientResult<User> {
         self.require_owner("from_name").await?;
-        self.find(|u| u.username == name, &format!("username={name}")).await
+        self.find(|u| u.username == name, &format!("username={name}"))
+            .await
     }
 
     /// `User.from_id(id)`.
@@ -226,7 +267,12 @@ impl Client {
 
     async fn find(&self, pick: impl Fn(&User) -> bool, what: &str) -> ClientResult<User> {
         let users = self.send(Method::GET, "/api/users", None).await?;
-        let found = users.as_array().into_iter().flatten().map(User::from_json).find(|u| u.as_ref().is_ok_and(&pick));
+        let found = users
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(User::from_json)
+            .find(|u| u.as_ref().is_ok_and(&pick));
         found.unwrap_or_else(|| Err(ClientError::NotFound(format!("no user with {what}"))))
     }
 
@@ -243,7 +289,8 @@ impl Client {
         if let Some(last) = &new.last_name {
             body["last_name"] = json!(last);
         }
-        if let (Some(workspaces), false) = (&new.workspaces, self.broken == Break::IgnoreWorkspaces) {
+        if let (Some(workspaces), false) = (&new.workspaces, self.broken == Break::IgnoreWorkspaces)
+        {
             body["workspaces"] = json!(workspaces);
         }
         User::from_json(&self.send(Method::POST, "/api/users", Some(&body)).await?)
@@ -253,7 +300,9 @@ impl Client {
     pub async fn delete(&self, username: &str) -> ClientResult<()> {
         let user = self.from_name(username).await?;
         self.require_owner("delete").await?;
-        self.send(Method::DELETE, &format!("/api/users/{}", user.id), None).await.map(drop)
+        self.send(Method::DELETE, &format!("/api/users/{}", user.id), None)
+            .await
+            .map(drop)
     }
 
     /// `User.me().workspaces`: the caller's workspaces (every one for an owner).
@@ -265,7 +314,12 @@ impl Client {
             "/api/v1/me/workspaces".to_owned()
         };
         let list = self.send(Method::GET, &path, None).await?;
-        Ok(list["items"].as_array().into_iter().flatten().filter_map(|w| w["name"].as_str().map(str::to_owned)).collect())
+        Ok(list["items"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|w| w["name"].as_str().map(str::to_owned))
+            .collect())
     }
 }
 
@@ -273,15 +327,31 @@ impl Client {
 fn validate(new: &NewUser) -> ClientResult<()> {
     let username_ok = !new.username.is_empty()
         && !new.username.starts_with(['-', '_'])
-        && new.username.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_');
+        && new
+            .username
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_');
     if !username_ok {
-        return Err(ClientError::Validation(format!("username {:?} must match ^(?!-|_)[a-z0-9-_]+$", new.username)));
+        return Err(ClientError::Validation(format!(
+            "username {:?} must match ^(?!-|_)[a-z0-9-_]+$",
+            new.username
+        )));
     }
     let len = new.password.chars().count();
     if !(8..=100).contains(&len) {
-        return Err(ClientError::Validation("password must have 8 to 100 characters".into()));
+        return Err(ClientError::Validation(
+            "password must have 8 to 100 characters".into(),
+        ));
     }
-    if new.first_name.as_deref().is_some_and(|f| f.trim().is_empty()) || new.last_name.as_deref().is_some_and(|l| l.trim().is_empty()) {
+    if new
+        .first_name
+        .as_deref()
+        .is_some_and(|f| f.trim().is_empty())
+        || new
+            .last_name
+            .as_deref()
+            .is_some_and(|l| l.trim().is_empty())
+    {
         return Err(ClientError::Validation("names must not be blank".into()));
     }
     Ok(())

@@ -11,7 +11,11 @@ use argilla_mock::MockServer;
 use clap::Parser;
 
 #[derive(Debug, Parser)]
-#[command(name = "argilla-contract", version, about = "Contract tests for Argilla users-API clients")]
+#[command(
+    name = "argilla-contract",
+    version,
+    about = "Contract tests for Argilla users-API clients"
+)]
 struct Args {
     /// The adapter command (run with `sh -c`), speaking PROTOCOL.md on stdin/stdout.
     #[arg(long)]
@@ -61,8 +65,15 @@ async fn run(args: Args) -> anyhow::Result<bool> {
             .filter(|l| !l.is_empty())
             .collect(),
     };
-    let embedded = if args.server == "embedded" { Some(MockServer::start().await) } else { None };
-    let server_url = embedded.as_ref().map(MockServer::url).unwrap_or_else(|| args.server.clone());
+    let embedded = if args.server == "embedded" {
+        Some(MockServer::start().await)
+    } else {
+        None
+    };
+    let server_url = embedded
+        .as_ref()
+        .map(MockServer::url)
+        .unwrap_or_else(|| args.server.clone());
     let options = RunOptions {
         client: args.client.clone(),
         server_url,

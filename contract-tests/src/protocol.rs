@@ -60,7 +60,11 @@ pub struct Implementation {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Outcome {
     Ok(Value),
-    Error { kind: String, native: String, message: String },
+    Error {
+        kind: String,
+        native: String,
+        message: String,
+    },
     Skipped(String),
 }
 
@@ -73,26 +77,42 @@ pub struct Reply {
 
 /// Checks and decodes a reply line; the error says what is wrong with it.
 pub fn parse_reply(line: &str) -> Result<Reply, String> {
-    let value: Value = serde_json::from_str(line).map_err(|e| format!("reply is not JSON ({e}): {line:?}"))?;
-    let object = value.as_object().ok_or_else(|| format!("reply is not a JSON object: {line:?}"))?;
+    let value: Value =
+        serde_json::from_str(line).map_err(|e| format!("reply is not JSON ({e}): {line:?}"))?;
+    let object = value
+        .as_object()
+        .ok_or_else(|| format!("reply is not a JSON object: {line:?}"))?;
     let seq = object
         .get("seq")
         .and_then(Value::as_u64)
         .ok_or_else(|| format!("reply has no integer `seq`: {line:?}"))?;
-    let present: Vec<&str> = ["ok", "error", "skipped"].into_iter().filter(|k| object.contains_key(*k)).collect();
+    let present: Vec<&str> = ["ok", "error", "skipped"]
+        .into_iter()
+        .filter(|k| object.contains_key(*k))
+        .collect();
     if present.len() != 1 {
-        return Err(format!("reply must have exactly one of `ok`, `error`, `skipped`, has {present:?}: {line:?}"));
+        return Err(format!(
+            "reply must have exactly one of `ok`, `error`, `skipped`, has {present:?}: {line:?}"
+        ));
     }
-    if let Some(extra) = object.keys().find(|k| !["seq", "ok", "error", "skipped"].contains(&k.as_str())) {
+    if let Some(extra) = object
+        .keys()
+        .find(|k| !["seq", "ok", "error", "skipped"].contains(&k.as_str()))
+    {
         return Err(format!("reply has an unknown member `{extra}`: {line:?}"));
     }
     let outcome = match present[0] {
         "ok" => Outcome::Ok(object["ok"].clone()),
         "skipped" => Outcome::Skipped(
-            object["skipped"].as_str().ok_or_else(|| format!("`skipped` must be a string: {line:?}"))?.to_owned(),
+            object["skipped"]
+                .as_str()
+                .ok_or_else(|| format!("`skipped` must be a string: {line:?}"))?
+                .to_owned(),
         ),
         _ => {
-            let error = object["error"].as_object().ok_or_else(|| format!("`error` must be an object: {line:?}"))?;
+            let error = object["error"]
+                .as_object()
+                .ok_or_else(|| format!("`error` must be an object: {line:?}"))?;
             let text = |key: &str| -> Result<String, String> {
                 error
                     .get(key)
@@ -102,9 +122,15 @@ pub fn parse_reply(line: &str) -> Result<Reply, String> {
             };
             let kind = text("kind")?;
             if !ERROR_KINDS.contains(&kind.as_str()) {
-                return Err(format!("`error.kind` {kind:?} is not one of {ERROR_KINDS:?}"));
+                return Err(format!(
+                    "`error.kind` {kind:?} is not one of {ERROR_KINDS:?}"
+                ));
             }
-            Outcome::Error { kind, native: text("native")?, message: text("message")? }
+            Outcome::Error {
+                kind,
+                native: text("native")?,
+                message: text("message")?,
+            }
         }
     };
     Ok(Reply { seq, outcome })
@@ -121,9 +147,20 @@ mod tests {
 
     #[test]
     fn replies_are_validated() {
-        assert_eq!(parse_reply(r#"{"seq":1,"ok":null}"#), Ok(Reply { seq: 1, outcome: Outcome::Ok(Value::Null) }));
-        assert!(parse_reply(r#"{"seq":1,"error":{"kind":"not_found","native":"ValueError","message":"x"}}"#).is_ok());
-        assert!(parse_reply(r#"{"seq":1,"error":{"kind":"oops","native":"E","message":"x"}}"#).is_err());
+        assert_eq!(
+            parse_reply(r#"{"seq":1,"ok":null}"#),
+            Ok(Reply {
+                seq: 1,
+                outcome: Outcome::Ok(Value::Null)
+            })
+        );
+        assert!(parse_reply(
+            r#"{"seq":1,"error":{"kind":"not_found","native":"ValueError","message":"x"}}"#
+        )
+        .is_ok());
+        assert!(
+            parse_reply(r#"{"seq":1,"error":{"kind":"oops","native":"E","message":"x"}}"#).is_err()
+        );
         assert!(parse_reply(r#"{"seq":1,"ok":1,"skipped":"x"}"#).is_err());
         assert!(parse_reply(r#"{"ok":1}"#).is_err());
         assert!(parse_reply("not json").is_err());

@@ -20,7 +20,11 @@ fn status_name(status: Status) -> &'static str {
 /// `N passed, M failed` (`, K skipped` when any): the line a run ends with.
 pub fn summary_line(results: &[CaseResult]) -> String {
     let count = |s: Status| results.iter().filter(|r| r.status == s).count();
-    let mut line = format!("{} passed, {} failed", count(Status::Passed), count(Status::Failed));
+    let mut line = format!(
+        "{} passed, {} failed",
+        count(Status::Passed),
+        count(Status::Failed)
+    );
     let skipped = count(Status::Skipped);
     if skipped > 0 {
         let _ = write!(line, ", {skipped} skipped");
@@ -48,7 +52,13 @@ pub fn coverage(behaviors: &[Behavior], results: &[CaseResult]) -> String {
 
 /// The per-case line printed as each case ends.
 pub fn case_line(r: &CaseResult) -> String {
-    let mut line = format!("{:<7} {} [{}] ({} ms)", status_name(r.status), r.id, r.behavior, r.duration.as_millis());
+    let mut line = format!(
+        "{:<7} {} [{}] ({} ms)",
+        status_name(r.status),
+        r.id,
+        r.behavior,
+        r.duration.as_millis()
+    );
     if !r.message.is_empty() {
         let _ = write!(line, ": {}", r.message);
     }
@@ -71,7 +81,10 @@ pub fn ndjson(results: &[CaseResult]) -> String {
 }
 
 fn xml_escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 pub fn junit(results: &[CaseResult], implementation: &str) -> String {
@@ -97,10 +110,18 @@ pub fn junit(results: &[CaseResult], implementation: &str) -> String {
         match r.status {
             Status::Passed => xml.push_str("/>\n"),
             Status::Failed => {
-                let _ = writeln!(xml, ">\n    <failure message=\"{}\"/>\n  </testcase>", xml_escape(&r.message));
+                let _ = writeln!(
+                    xml,
+                    ">\n    <failure message=\"{}\"/>\n  </testcase>",
+                    xml_escape(&r.message)
+                );
             }
             Status::Skipped => {
-                let _ = writeln!(xml, ">\n    <skipped message=\"{}\"/>\n  </testcase>", xml_escape(&r.message));
+                let _ = writeln!(
+                    xml,
+                    ">\n    <skipped message=\"{}\"/>\n  </testcase>",
+                    xml_escape(&r.message)
+                );
             }
         }
     }

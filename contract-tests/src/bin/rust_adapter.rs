@@ -14,7 +14,10 @@ async fn main() {
         Some(i) => match args.get(i + 1).and_then(|m| Break::parse(m)) {
             Some(mode) => mode,
             None => {
-                eprintln!("usage: argilla-contract-rust-adapter [--break {}]", Break::NAMES.join("|"));
+                eprintln!(
+                    "usage: argilla-contract-rust-adapter [--break {}]",
+                    Break::NAMES.join("|")
+                );
                 std::process::exit(2);
             }
         },
@@ -22,7 +25,9 @@ async fn main() {
     let mut lines = BufReader::new(tokio::io::stdin()).lines();
     let mut stdout = tokio::io::stdout();
     while let Ok(Some(line)) = lines.next_line().await {
-        let Ok(message) = serde_json::from_str::<Value>(&line) else { continue };
+        let Ok(message) = serde_json::from_str::<Value>(&line) else {
+            continue;
+        };
         let reply = match message["cmd"].as_str() {
             Some("start") => json!({
                 "implementation": {"name": "argilla-contract reference client", "language": "rust",
@@ -43,12 +48,19 @@ async fn main() {
 async fn run(message: &Value, broken: Break) -> Value {
     let seq = message["seq"].clone();
     let text = |v: &Value, k: &str| v[k].as_str().unwrap_or_default().to_owned();
-    let client = Client::new(&text(message, "base_url"), &text(message, "api_key"), broken);
+    let client = Client::new(
+        &text(message, "base_url"),
+        &text(message, "api_key"),
+        broken,
+    );
     let args = &message["args"];
     let result: Result<Value, ClientError> = match message["op"].as_str().unwrap_or_default() {
         "user.me" => client.me().await.map(|u| json!(u)),
         "user.list" => client.list().await.map(|u| json!(u)),
-        "user.from_name" => client.from_name(&text(args, "name")).await.map(|u| json!(u)),
+        "user.from_name" => client
+            .from_name(&text(args, "name"))
+            .await
+            .map(|u| json!(u)),
         "user.from_id" => client.from_id(&text(args, "id")).await.map(|u| json!(u)),
         "user.create" => {
             let new = NewUser {
@@ -57,19 +69,32 @@ async fn run(message: &Value, broken: Break) -> Value {
                 first_name: args["first_name"].as_str().map(str::to_owned),
                 last_name: args["last_name"].as_str().map(str::to_owned),
                 role: args["role"].as_str().map(str::to_owned),
-                workspaces: args["workspaces"].as_array().map(|w| w.iter().filter_map(|n| n.as_str().map(str::to_owned)).collect()),
+                workspaces: args["workspaces"].as_array().map(|w| {
+                    w.iter()
+                        .filter_map(|n| n.as_str().map(str::to_owned))
+                        .collect()
+                }),
             };
             client.create(&new).await.map(|u| json!(u))
         }
-        "user.delete" => client.delete(&text(args, "username")).await.map(|()| Value::Null),
+        "user.delete" => client
+            .delete(&text(args, "username"))
+            .await
+            .map(|()| Value::Null),
         "user.workspaces" => client.workspaces().await.map(|w| json!(w)),
         // Users only come from the server: there is no constructor to call.
-        "user.construct" => Err(ClientError::Usage("users are obtained with me/list/from_name/from_id/create".into())),
-        other => return json!({"seq": seq, "skipped": format!("operation {other:?} is not supported")}),
+        "user.construct" => Err(ClientError::Usage(
+            "users are obtained with me/list/from_name/from_id/create".into(),
+        )),
+        other => {
+            return json!({"seq": seq, "skipped": format!("operation {other:?} is not supported")})
+        }
     };
     match result {
         Ok(value) => json!({"seq": seq, "ok": value}),
         Err(_) if broken == Break::SwallowErrors => json!({"seq": seq, "ok": null}),
-        Err(e) => json!({"seq": seq, "error": {"kind": e.kind(), "native": format!("{e:?}").split('(').next().unwrap_or("ClientError"), "message": e.to_string()}}),
+        Err(e) => {
+            json!({"seq": seq, "error": {"kind": e.kind(), "native": format!("{e:?}").split('(').next().unwrap_or("ClientError"), "message": e.to_string()}})
+        }
     }
 }
