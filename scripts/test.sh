@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Runs every test: the Rust suites, then the real argilla SDK (1.29.1 and 1.14.1) against the
-# built binary. Needs only the Rust toolchain and python3 (with venv/pip); the SDK venvs are
+# Runs every test: the Rust suites (mock server and contract suite), then the real argilla SDK
+# (1.29.1 and 1.14.1) against the built binary, then the contract suite through the SDK's adapter. Needs only the Rust toolchain and python3 (with venv/pip); the SDK venvs are
 # made under .venvs/ on first use (about 30 s each) and reused afterwards.
 #
 # usage: scripts/test.sh            (SDK_VERSIONS="1.29.1" scripts/test.sh for one version)
@@ -10,7 +10,7 @@ SDK_VERSIONS="${SDK_VERSIONS:-1.29.1 1.14.1}"
 PYTHON="${PYTHON:-python3}"
 
 echo "== cargo test"
-cargo build --locked -p argilla-mock
+cargo build --locked --workspace
 cargo test --workspace --locked
 
 for version in $SDK_VERSIONS; do
@@ -25,4 +25,10 @@ for version in $SDK_VERSIONS; do
   echo "== real argilla $version SDK against argilla-mock"
   ARGILLA_MOCK_BIN="$PWD/target/debug/argilla-mock" \
     "$venv/bin/python" -m pytest -p no:cacheprovider -q tests/sdk
+  echo "== contract suite through the argilla $version SDK adapter"
+  mkdir -p target/contract
+  ./target/debug/argilla-contract \
+    --client "$venv/bin/python contract-tests/adapters/python-argilla/adapter.py" \
+    --known-failing contract-tests/adapters/python-argilla/known-failing.txt \
+    --junit "target/contract/argilla-$version.junit.xml" --report "target/contract/argilla-$version.ndjson"
 done
