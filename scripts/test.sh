@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test: the Rust suites (mock server and contract suite), then the real argilla SDK
-# (1.29.1 and 1.14.1) against the built binary, then the contract suite through the SDK's adapter. Needs only the Rust toolchain and python3 (with venv/pip); the SDK venvs are
-# made under .venvs/ on first use (about 30 s each) and reused afterwards.
+# (1.29.1 and 1.14.1) against the built binary, then the contract suite through the SDK's adapter.
+# Needs only the Rust toolchain and python3 (with venv/pip); the SDK venvs are made under .venvs/
+# on first use (about 30 s each) and reused afterwards.
 #
 # usage: scripts/test.sh            (SDK_VERSIONS="1.29.1" scripts/test.sh for one version)
 set -euo pipefail
