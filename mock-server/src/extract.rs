@@ -15,7 +15,7 @@ use uuid::Uuid;
 
 use crate::error::ApiError;
 use crate::models::UserRecord;
-use crate::python::json::{loads, PyValue};
+use crate::python::json::{loads, LoadError, PyValue};
 use crate::python::pydantic::{ErrorItem, LocPart};
 use crate::python::uuid::parse_uuid;
 use crate::state::AppState;
@@ -137,10 +137,11 @@ impl<S: Send + Sync> FromRequest<S> for JsonBody {
         // a 400 in FastAPI.
         let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&bytes);
         let text = std::str::from_utf8(bytes)
-            .map_err(|_| ApiError::BadRequestPlain("There was an error parsing the body".into()))?;
-        match loads(text) {
+            .map_err(|_| body_parse_error())?;
+                match loads(text) {
             Ok(value) => Ok(JsonBody::Json(value)),
-            Err(e) => Err(ApiError::Validation(vec![ErrorItem::new(
+            Err(LoadError::TooDeep) => Err(body_parse_error()),
+            Err(LoadError::Syntax(e)) => Err(ApiError::Validation(vec![ErrorItem::new(
                 vec!["body".into(), LocPart::Index(e.pos)],
                 e.to_string(),
                 "value_error.jsondecode",
@@ -157,7 +158,7 @@ impl<S: Send + Sync> FromRequest<S> for JsonBody {
 }
 
 /// `application/json` or `application/<anything>+json`, parameters ignored, any case.
-fn is_json_content_type(value: &str) -> bool {
+pub fn is_json_content_type(value: &str) -> bool {
     let essence = value
         .split(';')
         .next()
@@ -168,6 +169,11 @@ fn is_json_content_type(value: &str) -> bool {
         Some(("application", subtype)) => subtype == "json" || subtype.ends_with("+json"),
         _ => false,
     }
+}
+
+/// `application/x-www-form-urlencoded`, parameters ignored, any case.
+pub fn is_form_content_type(value: &str) -> bool {
+    value.split(';').next().unwrap_or("").trim().eq_ignore_ascii_case("application/x-www-form-urlencoded")
 }
 
 /// A url-encoded form body as a list of fields (empty for any other content type, as
@@ -194,20 +200,13 @@ impl<S: Send + Sync> FromRequest<S> for FormBody {
             .headers()
             .get(CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
-            .map(|v| {
-                v.split(';')
-                    .next()
-                    .unwrap_or("")
-                    .trim()
-                    .eq_ignore_ascii_case("application/x-www-form-urlencoded")
-            })
-            .unwrap_or(false);
+            .is_some_and(is_form_content_type);
         let bytes = read_body(req, state).await?;
         if !is_form {
             return Ok(FormBody(Vec::new()));
         }
         let fields = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes)
-            .map_err(|_| ApiError::BadRequestPlain("There was an error parsing the body".into()))?;
+            .map_err(|_| body_parse_error())?;
         Ok(FormBody(fields))
     }
 }
@@ -219,9 +218,14 @@ async fn read_body<S: Send + Sync>(req: Request, state: &S) -> Result<Bytes, Api
             if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
                 ApiError::PayloadTooLarge
             } else {
-                ApiError::BadRequestPlain("There was an error parsing the body".into())
+                body_parse_error()
             }
         })
+}
+
+/// FastAPI's answer to a body it could not read or decode (other than a JSON syntax error).
+fn body_parse_error() -> ApiError {
+    ApiError::BadRequestPlain("There was an error parsing the body".into())
 }
 
 #[cfg(test)]

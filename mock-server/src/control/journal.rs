@@ -11,6 +11,8 @@ use axum::http::HeaderMap;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::extract::is_form_content_type;
+
 /// What replaces a secret in the journal.
 pub const MASK: &str = "***";
 
@@ -155,28 +157,29 @@ pub fn masked_headers(headers: &HeaderMap) -> Vec<(String, String)> {
         .collect()
 }
 
-/// A body as the journal keeps it: parsed JSON or text, with any password masked.
+/// Bodies larger than this are not kept, only their size: a journal of 10,000 entries must not
+/// hold 10,000 large uploads.
+pub const MAX_KEPT_BODY: usize = 64 * 1024;
+
+/// A body as the journal keeps it: parsed JSON or form text with secrets masked. A body that
+/// cannot be read field by field but mentions a secret field is replaced by its size.
 pub fn masked_body(bytes: &[u8], content_type: Option<&str>) -> Option<Value> {
     if bytes.is_empty() {
         return None;
     }
-    let is_form =
-        content_type.is_some_and(|ct| ct.starts_with("application/x-www-form-urlencoded"));
-    if is_form {
+    let omitted = |why: &str| Some(Value::String(format!("<{} bytes not kept: {why}>", bytes.len())));
+    if bytes.len() > MAX_KEPT_BODY {
+        return omitted("larger than 64 KiB");
+    }
+    if content_type.is_some_and(is_form_content_type) {
         if let Ok(fields) = serde_urlencoded::from_bytes::<Vec<(String, String)>>(bytes) {
-            let masked: Vec<(String, String)> = fields
-                .into_iter()
-                .map(|(k, v)| {
-                    if is_secret_field(&k) {
-                        (k, MASK.to_owned())
-                    } else {
-                        (k, v)
-                    }
-                })
-                .collect();
-            return Some(Value::String(
-                serde_urlencoded::to_string(masked).unwrap_or_default(),
-            ));
+            if fields.iter().all(|(k, _)| !k.contains(['{', '"', '['])) {
+                let masked: Vec<(String, String)> = fields
+                    .into_iter()
+                    .map(|(k, v)| if is_secret_field(&k) { (k, MASK.to_owned()) } else { (k, v) })
+                    .collect();
+                return Some(Value::String(serde_urlencoded::to_string(masked).unwrap_or_default()));
+            }
         }
     }
     match serde_json::from_slice::<Value>(bytes) {
@@ -186,19 +189,24 @@ pub fn masked_body(bytes: &[u8], content_type: Option<&str>) -> Option<Value> {
         }
         Err(_) => {
             let text = String::from_utf8_lossy(bytes);
-            // A body that does not parse may still carry a password: mask its value.
-            Some(Value::String(mask_password_in_text(&text)))
+            let lower = text.to_ascii_lowercase();
+            if SECRET_FIELDS.iter().any(|f| lower.contains(f)) {
+                omitted("unreadable, and it names a credential field")
+            } else {
+                Some(Value::String(text.into_owned()))
+            }
         }
     }
 }
 
+const SECRET_FIELDS: [&str; 5] = ["password", "api_key", "access_token", "password_hash", "client_secret"];
+
 fn is_secret_field(name: &str) -> bool {
-    matches!(
-        name,
-        "password" | "api_key" | "access_token" | "password_hash" | "client_secret"
-    )
+    SECRET_FIELDS.contains(&name)
 }
 
+/// Masks secret members of objects, and the values of `["password", "…"]` pairs (the real
+/// server accepts a list of pairs as a body).
 fn mask_json(value: &mut Value) {
     match value {
         Value::Object(map) => {
@@ -210,15 +218,15 @@ fn mask_json(value: &mut Value) {
                 }
             }
         }
-        Value::Array(items) => items.iter_mut().for_each(mask_json),
+        Value::Array(items) => {
+            let is_secret_pair = items.len() == 2 && items[0].as_str().is_some_and(is_secret_field);
+            if is_secret_pair {
+                items[1] = Value::String(MASK.to_owned());
+            } else {
+                items.iter_mut().for_each(mask_json);
+            }
+        }
         _ => {}
-    }
-}
-
-fn mask_password_in_text(text: &str) -> String {
-    match text.find("\"password\"") {
-        None => text.to_owned(),
-        Some(at) => format!("{}\"password\": {MASK} …", &text[..at]),
     }
 }
 
@@ -286,11 +294,16 @@ mod tests {
             Some("application/x-www-form-urlencoded"),
         );
         assert_eq!(form, Some(Value::String("username=a&password=***".into())));
-        let broken = masked_body(br#"{"password":"secret","#, Some("application/json"));
-        assert!(!broken
-            .map(|b| b.to_string())
-            .unwrap_or_default()
-            .contains("secret"));
+                let broken = masked_body(br#"{"password":"secret","#, Some("application/json"));
+        assert!(!broken.map(|b| b.to_string()).unwrap_or_default().contains("secret"));
+        let pairs = masked_body(br#"[["username","x"],["password","hunter22"]]"#, Some("application/json"));
+        assert!(!pairs.map(|b| b.to_string()).unwrap_or_default().contains("hunter22"));
+        let upper = masked_body(b"username=a&password=1234", Some("Application/X-WWW-Form-Urlencoded"));
+        assert_eq!(upper, Some(Value::String("username=a&password=***".into())));
+        let json_as_form = masked_body(br#"{"username":"x","password":"hunter22"}"#, Some("application/x-www-form-urlencoded"));
+        assert!(!json_as_form.map(|b| b.to_string()).unwrap_or_default().contains("hunter22"));
+        let huge = masked_body(&vec![b'0'; MAX_KEPT_BODY + 1], None);
+        assert_eq!(huge, Some(Value::String(format!("<{} bytes not kept: larger than 64 KiB>", MAX_KEPT_BODY + 1))));
         let mut headers = HeaderMap::new();
         headers.insert(
             "x-argilla-api-key",

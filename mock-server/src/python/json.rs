@@ -6,7 +6,14 @@
 //! (`loc: ["body", 17]`). Python also accepts `NaN`/`Infinity` and keeps integers exact, which
 //! matters when pydantic later turns a number into a string (`"first_name": 5` is valid).
 
+use std::collections::HashMap;
 use std::fmt;
+
+/// How deeply arrays and objects may nest. CPython's decoder recurses and gives up with a
+/// `RecursionError` near its recursion limit (1000, minus the server's own stack), which
+/// FastAPI answers with a 400; a recursive decoder without a limit would overflow our stack.
+pub const MAX_DEPTH: usize = 1000;
+
 
 /// A decoded JSON value, keeping the distinctions pydantic v1 makes when coercing.
 #[derive(Debug, Clone, PartialEq)]
@@ -77,22 +84,29 @@ impl fmt::Display for JsonDecodeError {
 
 impl std::error::Error for JsonDecodeError {}
 
+/// Why a document could not be decoded.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LoadError {
+    /// Python's `json.JSONDecodeError` (a 422 on the real server).
+    Syntax(JsonDecodeError),
+    /// Nested deeper than [`MAX_DEPTH`] (Python's `RecursionError`, a 400 on the real server).
+    TooDeep,
+}
+
 /// Decodes a whole document like `json.loads(text)`.
-pub fn loads(text: &str) -> Result<PyValue, JsonDecodeError> {
+pub fn loads(text: &str) -> Result<PyValue, LoadError> {
     let chars: Vec<char> = text.chars().collect();
-    let mut scanner = Scanner {
-        s: &chars,
-        doc: text,
-    };
+    let mut scanner = Scanner { s: &chars, doc: text, depth: 0 };
     let start = scanner.skip_ws(0);
     let (value, end) = match scanner.scan_once(start) {
         Ok(ok) => ok,
-        Err(Fail::Stop(at)) => return Err(scanner.error("Expecting value", at)),
-        Err(Fail::Error(e)) => return Err(e),
+        Err(Fail::Stop(at)) => return Err(LoadError::Syntax(scanner.error("Expecting value", at))),
+        Err(Fail::Error(e)) => return Err(LoadError::Syntax(e)),
+        Err(Fail::TooDeep) => return Err(LoadError::TooDeep),
     };
     let end = scanner.skip_ws(end);
     if end != chars.len() {
-        return Err(scanner.error("Extra data", end));
+        return Err(LoadError::Syntax(scanner.error("Extra data", end)));
     }
     Ok(value)
 }
@@ -102,6 +116,7 @@ pub fn loads(text: &str) -> Result<PyValue, JsonDecodeError> {
 enum Fail {
     Stop(usize),
     Error(JsonDecodeError),
+    TooDeep,
 }
 
 impl From<JsonDecodeError> for Fail {
@@ -113,6 +128,8 @@ impl From<JsonDecodeError> for Fail {
 struct Scanner<'a> {
     s: &'a [char],
     doc: &'a str,
+    /// Arrays and objects currently open.
+    depth: usize,
 }
 
 fn is_ws(c: char) -> bool {
@@ -154,8 +171,15 @@ impl Scanner<'_> {
                 let (s, end) = self.scan_string(idx + 1)?;
                 Ok((PyValue::Str(s), end))
             }
-            '{' => self.parse_object(idx + 1),
-            '[' => self.parse_array(idx + 1),
+                        '{' | '[' => {
+                self.depth += 1;
+                if self.depth > MAX_DEPTH {
+                    return Err(Fail::TooDeep);
+                }
+                let parsed = if c == '{' { self.parse_object(idx + 1) } else { self.parse_array(idx + 1) };
+                self.depth -= 1;
+                parsed
+            }
             'n' if self.starts_with(idx, "null") => Ok((PyValue::Null, idx + 4)),
             't' if self.starts_with(idx, "true") => Ok((PyValue::Bool(true), idx + 4)),
             'f' if self.starts_with(idx, "false") => Ok((PyValue::Bool(false), idx + 5)),
@@ -299,7 +323,9 @@ impl Scanner<'_> {
     }
 
     fn parse_object(&mut self, start: usize) -> Result<(PyValue, usize), Fail> {
-        let mut pairs: Vec<(String, PyValue)> = Vec::new();
+                let mut pairs: Vec<(String, PyValue)> = Vec::new();
+        // A repeated key updates the value in place, as assigning to a `dict` does.
+        let mut positions: HashMap<String, usize> = HashMap::new();
         let mut idx = self.skip_ws(start);
         if self.at(idx) == Some('}') {
             return Ok((PyValue::Object(pairs), idx + 1));
@@ -316,9 +342,14 @@ impl Scanner<'_> {
                 return Err(self.error("Expecting ':' delimiter", idx).into());
             }
             idx = self.skip_ws(idx + 1);
-            let (value, next) = self.scan_once(idx)?;
-            pairs.retain(|(k, _)| *k != key);
-            pairs.push((key, value));
+                        let (value, next) = self.scan_once(idx)?;
+            match positions.get(&key) {
+                Some(&at) => pairs[at].1 = value,
+                None => {
+                    positions.insert(key.clone(), pairs.len());
+                    pairs.push((key, value));
+                }
+            }
             idx = self.skip_ws(next);
             match self.at(idx) {
                 Some('}') => return Ok((PyValue::Object(pairs), idx + 1)),
@@ -421,7 +452,10 @@ mod tests {
             ("nul", "Expecting value: line 1 column 1 (char 0)"),
         ];
         for (input, expected) in cases {
-            let got = loads(input).expect_err(input).to_string();
+                        let got = match loads(input) {
+                Err(LoadError::Syntax(e)) => e.to_string(),
+                other => panic!("{input:?}: {other:?}"),
+            };
             assert_eq!(got, expected, "input {input:?}");
         }
     }
@@ -435,6 +469,21 @@ mod tests {
         assert!(matches!(v.get("c"), Some(PyValue::Float(f)) if f.is_nan()));
         assert_eq!(v.get("d"), Some(&PyValue::Str("😀".into())));
         assert_eq!(loads("-12").expect("int"), PyValue::Int("-12".into()));
-        assert_eq!(loads("1e400").expect("inf"), PyValue::Float(f64::INFINITY));
+                assert_eq!(loads("1e400").expect("inf"), PyValue::Float(f64::INFINITY));
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_without_exhausting_the_stack() {
+        let deep = "[".repeat(200_000);
+        assert_eq!(loads(&deep), Err(LoadError::TooDeep));
+        let ok = format!("{}{}", "[".repeat(MAX_DEPTH), "]".repeat(MAX_DEPTH));
+        assert!(loads(&ok).is_ok());
+    }
+
+    #[test]
+    fn many_repeated_keys_stay_fast_and_keep_the_last_value() {
+        let body = format!("{{{}\"k\": 2}}", (0..50_000).map(|i| format!("\"k\": {i}, ")).collect::<String>());
+        let value = loads(&body).expect("valid");
+        assert_eq!(value.get("k"), Some(&PyValue::Int("2".into())));
     }
 }

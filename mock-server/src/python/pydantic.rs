@@ -336,10 +336,7 @@ pub fn body_as_fields(body: Option<&PyValue>) -> Result<Vec<(String, PyValue)>, 
                     // Unhashable keys make dict() raise.
                     PyValue::List(_) | PyValue::Object(_) => return Err(not_a_dict()),
                     // Only string keys can name a field; others are kept out of the way.
-                    PyValue::Str(k) => {
-                        pairs.retain(|(existing, _): &(String, PyValue)| *existing != k);
-                        pairs.push((k, value));
-                    }
+                    PyValue::Str(k) => pairs.push((k, value)),
                     _ => {}
                 }
             }
