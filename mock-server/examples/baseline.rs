@@ -12,8 +12,14 @@ const USER: &str = r#"{"id":"00000000-0000-4000-8000-000000000001","first_name":
 
 #[tokio::main]
 async fn main() -> std::io::Result<()> {
-    let port: u16 = std::env::args().nth(1).and_then(|p| p.parse().ok()).unwrap_or(0);
-    let app = Router::new().route("/api/me", get(|| async { ([(CONTENT_TYPE, "application/json")], USER) }));
+    let port: u16 = std::env::args()
+        .nth(1)
+        .and_then(|p| p.parse().ok())
+        .unwrap_or(0);
+    let app = Router::new().route(
+        "/api/me",
+        get(|| async { ([(CONTENT_TYPE, "application/json")], USER) }),
+    );
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await?;
     println!("ARGILLA_API_URL=http://{}", listener.local_addr()?);
     axum::serve(listener, app).await

@@ -47,6 +47,10 @@ pub struct Config {
     #[arg(long, env = "ARGILLA_MOCK_JOURNAL_SIZE", default_value_t = 10_000)]
     pub journal_size: usize,
 
+    /// How many namespaces (`/ns/{name}/…`) may be open at once.
+    #[arg(long, env = "ARGILLA_MOCK_MAX_NAMESPACES", default_value_t = 256)]
+    pub max_namespaces: usize,
+
     /// Turn the admin API (`/__mock/…`) off.
     #[arg(long, env = "ARGILLA_MOCK_NO_ADMIN")]
     pub no_admin: bool,
@@ -65,6 +69,7 @@ impl Default for Config {
             max_body_bytes: 2 * 1024 * 1024,
             seed: None,
             journal_size: 10_000,
+            max_namespaces: 256,
             no_admin: false,
         }
     }

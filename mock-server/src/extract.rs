@@ -6,10 +6,11 @@
 
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
-use axum::extract::{FromRequest, FromRequestParts, RawPathParams, Request};
+use axum::extract::{FromRequest, FromRequestParts, MatchedPath, Request};
 use axum::http::header::{AUTHORIZATION, CONTENT_TYPE};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode};
+use percent_encoding::percent_decode_str;
 use serde_json::json;
 use uuid::Uuid;
 
@@ -69,13 +70,29 @@ impl<S: Send + Sync> FromRequestParts<S> for PathIds {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
-        let params = RawPathParams::from_request_parts(parts, state)
+        let template = MatchedPath::from_request_parts(parts, state)
             .await
             .map_err(|_| ApiError::RouteNotFound)?;
         let mut ids = Vec::new();
         let mut errors = Vec::new();
-        for (name, value) in &params {
-            match parse_uuid(value) {
+        // Segments are matched to the route's `{name}`s by position, from the end (inside a
+        // nested router the URI has lost its prefix, the template has not), and percent-decoded
+        // lossily as uvicorn does (so `%FF` is a malformed id, 422, not an unroutable path).
+        let mut params: Vec<(&str, String)> = template
+            .as_str()
+            .rsplit('/')
+            .zip(parts.uri.path().rsplit('/'))
+            .filter_map(|(pattern, raw)| {
+                let name = pattern.strip_prefix('{')?.strip_suffix('}')?;
+                Some((
+                    name,
+                    percent_decode_str(raw).decode_utf8_lossy().into_owned(),
+                ))
+            })
+            .collect();
+        params.reverse();
+        for (name, value) in params {
+            match parse_uuid(&value) {
                 Some(id) => ids.push(id),
                 None => errors.push(ErrorItem::new(
                     vec!["path".into(), name.into()],
@@ -136,9 +153,8 @@ impl<S: Send + Sync> FromRequest<S> for JsonBody {
         // `json.loads(bytes)` drops a UTF-8 BOM; undecodable bytes are not a JSON error but
         // a 400 in FastAPI.
         let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&bytes);
-        let text = std::str::from_utf8(bytes)
-            .map_err(|_| body_parse_error())?;
-                match loads(text) {
+        let text = std::str::from_utf8(bytes).map_err(|_| body_parse_error())?;
+        match loads(text) {
             Ok(value) => Ok(JsonBody::Json(value)),
             Err(LoadError::TooDeep) => Err(body_parse_error()),
             Err(LoadError::Syntax(e)) => Err(ApiError::Validation(vec![ErrorItem::new(
@@ -173,7 +189,12 @@ pub fn is_json_content_type(value: &str) -> bool {
 
 /// `application/x-www-form-urlencoded`, parameters ignored, any case.
 pub fn is_form_content_type(value: &str) -> bool {
-    value.split(';').next().unwrap_or("").trim().eq_ignore_ascii_case("application/x-www-form-urlencoded")
+    value
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .eq_ignore_ascii_case("application/x-www-form-urlencoded")
 }
 
 /// A url-encoded form body as a list of fields (empty for any other content type, as

@@ -9,7 +9,7 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-use crate::db::{Database, NewUser};
+use crate::db::{insert_user, Database, NewUser};
 use crate::ids::IdSource;
 use crate::models::{is_timestamp, now_timestamp, Role, Workspace};
 use crate::python::uuid::parse_uuid;
@@ -114,7 +114,16 @@ impl Seed {
                     _ if path == "." => "document".to_owned(),
                     _ => format!("field `{path}`"),
                 };
-                fail(place, e.into_inner().to_string())
+                // serde quotes the offending value: never echo a credential.
+                let secret = ["password", "password_hash", "api_key"]
+                    .iter()
+                    .any(|f| path.ends_with(&format!(".{f}")));
+                let problem = if secret {
+                    "invalid value (not shown: a credential field)".to_owned()
+                } else {
+                    e.into_inner().to_string()
+                };
+                fail(place, problem)
             })?;
         let now = now_timestamp();
 
@@ -268,21 +277,7 @@ impl Seed {
             .await?;
         }
         for (u, workspaces) in &self.users {
-            sqlx::query(
-                "INSERT INTO users (id, first_name, last_name, username, role, api_key, password_hash, \
-                 inserted_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            )
-            .bind(&u.id)
-            .bind(&u.first_name)
-            .bind(&u.last_name)
-            .bind(&u.username)
-            .bind(u.role.as_str())
-            .bind(&u.api_key)
-            .bind(&u.password_hash)
-            .bind(&u.inserted_at)
-            .bind(&u.updated_at)
-            .execute(&mut *tx)
-            .await?;
+            insert_user(&mut tx, u).await?;
             for name in workspaces {
                 sqlx::query(
                     "INSERT INTO workspaces_users (workspace_id, user_id, inserted_at) \

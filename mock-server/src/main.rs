@@ -29,31 +29,31 @@ async fn main() -> ExitCode {
 }
 
 async fn run(config: Config) -> anyhow::Result<()> {
+    // Listen for signals before announcing readiness: a supervisor may signal at once.
+    let stop = shutdown_signal()?;
     let server = spawn(&config).await?;
     let mut out = std::io::stdout().lock();
     writeln!(out, "ARGILLA_API_URL={}", server.url())?;
     writeln!(out, "ARGILLA_API_KEY={}", server.api_key().unwrap_or(""))?;
     out.flush()?;
     drop(out);
-    shutdown_signal().await;
+    stop.await;
     tracing::info!("shutting down");
     server.stop().await
 }
 
-async fn shutdown_signal() {
-    let ctrl_c = tokio::signal::ctrl_c();
+/// A future that completes on Ctrl-C or SIGTERM, with both handlers installed now.
+fn shutdown_signal() -> anyhow::Result<impl std::future::Future<Output = ()>> {
     #[cfg(unix)]
-    {
-        let mut term =
-            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-                Ok(s) => s,
-                Err(_) => return std::future::pending::<()>().await,
-            };
+    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+    Ok(async move {
+        let ctrl_c = tokio::signal::ctrl_c();
+        #[cfg(unix)]
         tokio::select! {
             _ = ctrl_c => {}
             _ = term.recv() => {}
         }
-    }
-    #[cfg(not(unix))]
-    let _ = ctrl_c.await;
+        #[cfg(not(unix))]
+        let _ = ctrl_c.await;
+    })
 }

@@ -6,7 +6,6 @@
 //! admin API or to the Argilla API, with fault rules applied and the journal written.
 
 use std::convert::Infallible;
-use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -16,7 +15,7 @@ use axum::http::header::{CONTENT_LENGTH, CONTENT_TYPE, RETRY_AFTER};
 use axum::http::{HeaderValue, Response, Uri};
 use axum::response::IntoResponse;
 use axum::Json;
-use http_body_util::{BodyExt, Limited};
+use http_body_util::{BodyExt, LengthLimitError, Limited};
 use hyper::body::Incoming;
 use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use hyper_util::server::conn::auto::Builder;
@@ -28,7 +27,7 @@ use tower::ServiceExt;
 use crate::control::admin::{self, AdminState};
 use crate::control::faults::{Outcome, Plan};
 use crate::control::journal::{masked_body, masked_headers, AppliedFault, JournalEntry};
-use crate::control::{is_valid_namespace, Instance, MockCore};
+use crate::control::{is_valid_namespace, Instance, MockCore, NamespaceError};
 use crate::error::ApiError;
 
 /// How long a client may take to send a request's headers before the connection is closed.
@@ -77,7 +76,7 @@ pub async fn serve(listener: TcpListener, core: Arc<MockCore>, stop: oneshot::Re
         let service = hyper::service::service_fn(move |req: Request<Incoming>| {
             let core = core.clone();
             let socket = socket.clone();
-            async move { dispatch(core, req.map(Body::new), &socket, peer).await }
+            async move { dispatch(core, req.map(Body::new), &socket).await }
         });
         let connection = builder
             .serve_connection_with_upgrades(TokioIo::new(stream), service)
@@ -112,7 +111,6 @@ async fn dispatch(
     core: Arc<MockCore>,
     req: Request,
     socket: &std::net::TcpStream,
-    _peer: SocketAddr,
 ) -> Result<Response<Body>, Cut> {
     let (instance, inner_path) = match split_namespace(req.uri().path()) {
         Some((name, rest)) => {
@@ -121,7 +119,17 @@ async fn dispatch(
             }
             match core.namespace(name).await {
                 Ok(instance) => (instance, rest.to_owned()),
-                Err(e) => return Ok(ApiError::Internal(e).into_response()),
+                Err(NamespaceError::Full(max)) => {
+                    let detail = format!(
+                        "no more namespaces: {max} are open (DELETE /__mock/namespaces/{{name}} closes one; --max-namespaces raises the limit)"
+                    );
+                    return Ok((
+                        axum::http::StatusCode::SERVICE_UNAVAILABLE,
+                        Json(serde_json::json!({ "detail": detail })),
+                    )
+                        .into_response());
+                }
+                Err(NamespaceError::Open(e)) => return Ok(ApiError::Internal(e).into_response()),
             }
         }
         None => (core.root.clone(), req.uri().path().to_owned()),
@@ -198,8 +206,15 @@ async fn serve_api(
         .await
     {
         Ok(collected) => collected.to_bytes(),
-        Err(_) => {
-            let response = ApiError::PayloadTooLarge.into_response();
+        Err(e) => {
+            // Over the limit is 413; a body the client broke off or garbled is the 400 FastAPI
+            // gives for a body it cannot read.
+            let error = if e.downcast_ref::<LengthLimitError>().is_some() {
+                ApiError::PayloadTooLarge
+            } else {
+                ApiError::BadRequestPlain("There was an error parsing the body".into())
+            };
+            let response = error.into_response();
             entry.status = Some(response.status().as_u16());
             finish(core, entry, started);
             return Ok(response);
@@ -250,7 +265,14 @@ async fn serve_api(
             return Err(Cut::Empty);
         }
         Outcome::Continue | Outcome::MalformedBody => {
-            let is_malformed = matches!(outcome, Outcome::MalformedBody);
+            let mut parts = parts;
+            // The JSON must be cut, not a compressed stream: ask the API for a plain body. A HEAD
+            // answer has no body to cut.
+            let is_malformed = matches!(outcome, Outcome::MalformedBody)
+                && parts.method != axum::http::Method::HEAD;
+            if is_malformed {
+                parts.headers.remove(axum::http::header::ACCEPT_ENCODING);
+            }
             let req = Request::from_parts(parts, Body::from(bytes));
             let response = infallible(instance.api.clone().oneshot(req).await);
             if is_malformed {

@@ -108,7 +108,16 @@ impl MockServer {
 
     /// Opens (creating and seeding it if new) a namespace, as its first request would.
     pub async fn open_namespace(&self, name: &str) -> anyhow::Result<()> {
-        self.core.namespace(name).await.map(drop)
+        self.core
+            .namespace(name)
+            .await
+            .map(drop)
+            .map_err(anyhow::Error::from)
+    }
+
+    /// Closes a namespace and frees its database.
+    pub async fn close_namespace(&self, name: &str) -> bool {
+        self.core.close_namespace(name).await
     }
 
     /// The default instance's database, for tests that look behind the API.
@@ -176,6 +185,7 @@ async fn start(config: &Config, fixtures_json: Option<&str>) -> anyhow::Result<M
     let api_key = seed.default_api_key().map(str::to_owned);
     let options = CoreOptions {
         admin_enabled: !config.no_admin,
+        max_namespaces: config.max_namespaces,
         max_body_bytes: config.max_body_bytes,
         version: Arc::from(config.argilla_version.as_str()),
         seed: config.seed,

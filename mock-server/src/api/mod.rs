@@ -8,9 +8,13 @@ mod v0;
 mod v1;
 
 use axum::extract::DefaultBodyLimit;
+use axum::response::IntoResponse;
 use axum::Router;
+use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::predicate::SizeAbove;
 use tower_http::compression::CompressionLayer;
+
+use crate::error::ApiError;
 use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
@@ -29,6 +33,10 @@ pub fn router(state: AppState, max_body_bytes: usize) -> Router {
         .fallback(fallback::unknown_path)
         .method_not_allowed_fallback(fallback::method_not_allowed)
         .layer(DefaultBodyLimit::max(max_body_bytes))
+        // A bug must cost one request a 500 in Argilla's envelope, never the connection.
+        .layer(CatchPanicLayer::custom(|_| {
+            ApiError::Internal(anyhow::anyhow!("the mock hit an internal error")).into_response()
+        }))
         .layer(
             CompressionLayer::new()
                 .gzip(true)

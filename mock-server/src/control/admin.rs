@@ -12,6 +12,7 @@
 //! | GET    | `/__mock/requests`          | the journal (`?method=&path=&since=`)                  |
 //! | DELETE | `/__mock/requests`          | empty the journal                                      |
 //! | GET    | `/__mock/namespaces`        | the namespaces opened so far                           |
+//! | DELETE | `/__mock/namespaces/{name}` | close a namespace and free its database                |
 //! | GET    | `/__mock/openapi.json`      | this API as an OpenAPI document                        |
 //!
 //! It needs no Argilla credentials and answers on the server's own address only; `--no-admin`
@@ -74,6 +75,7 @@ pub fn router(state: AdminState) -> Router {
             get(list_requests).delete(clear_requests),
         )
         .route("/__mock/namespaces", get(list_namespaces))
+        .route("/__mock/namespaces/{name}", delete(close_namespace))
         .route("/__mock/openapi.json", get(openapi))
         .fallback(|| async { AdminError(StatusCode::NOT_FOUND, "Not Found".into()) })
         .method_not_allowed_fallback(|| async {
@@ -94,7 +96,10 @@ async fn reset(State(s): State<AdminState>) -> AdminResult<Json<Value>> {
 /// `PUT /__mock/fixtures`: the body is a fixture file; it becomes what resets return to.
 async fn replace_fixtures(State(s): State<AdminState>, body: Bytes) -> AdminResult<Json<Value>> {
     let text = std::str::from_utf8(&body).map_err(|_| unprocessable("the body is not UTF-8"))?;
-    let seed = Seed::from_json("request body", text, &s.instance.state.ids)
+    // Ids the fixtures leave out come from a sequence of their own: drawing them from the API's
+    // sequence, which a reset restarts, would hand the same ids out again to new users.
+    let fixture_ids = s.instance.state.ids.for_namespace("\u{0}fixtures");
+    let seed = Seed::from_json("request body", text, &fixture_ids)
         .map_err(|e| unprocessable(e.to_string()))?;
     let counts = json!({ "users": seed.users.len(), "workspaces": seed.workspaces.len() });
     s.instance.replace_fixtures(seed).await.map_err(internal)?;
@@ -174,6 +179,21 @@ async fn clear_requests(State(s): State<AdminState>) -> Json<Value> {
 
 async fn list_namespaces(State(s): State<AdminState>) -> Json<Value> {
     Json(json!({ "namespaces": s.core.namespace_names() }))
+}
+
+/// `DELETE /__mock/namespaces/{name}`: closes a namespace; its next request opens a fresh one.
+async fn close_namespace(
+    State(s): State<AdminState>,
+    Path(name): Path<String>,
+) -> AdminResult<Json<Value>> {
+    if s.core.close_namespace(&name).await {
+        Ok(Json(json!({ "closed": name })))
+    } else {
+        Err(AdminError(
+            StatusCode::NOT_FOUND,
+            format!("no open namespace {name:?}"),
+        ))
+    }
 }
 
 async fn openapi() -> Response {

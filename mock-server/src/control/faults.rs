@@ -131,8 +131,10 @@ pub struct FaultBook {
 impl FaultBook {
     /// Checks and stores a rule; returns its id, or what is wrong with it.
     pub fn add(&self, spec: FaultSpec) -> Result<u64, String> {
-        let id = self.next_id.fetch_add(1, Ordering::Relaxed) + 1;
-        let rule = compile(id, spec)?;
+        let mut rule = compile(0, spec)?;
+        // Ids are handed out only to rules that were accepted, so they have no gaps.
+        rule.id = self.next_id.fetch_add(1, Ordering::Relaxed) + 1;
+        let id = rule.id;
         self.lock().push(rule);
         Ok(id)
     }

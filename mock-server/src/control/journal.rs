@@ -167,7 +167,12 @@ pub fn masked_body(bytes: &[u8], content_type: Option<&str>) -> Option<Value> {
     if bytes.is_empty() {
         return None;
     }
-    let omitted = |why: &str| Some(Value::String(format!("<{} bytes not kept: {why}>", bytes.len())));
+    let omitted = |why: &str| {
+        Some(Value::String(format!(
+            "<{} bytes not kept: {why}>",
+            bytes.len()
+        )))
+    };
     if bytes.len() > MAX_KEPT_BODY {
         return omitted("larger than 64 KiB");
     }
@@ -176,9 +181,17 @@ pub fn masked_body(bytes: &[u8], content_type: Option<&str>) -> Option<Value> {
             if fields.iter().all(|(k, _)| !k.contains(['{', '"', '['])) {
                 let masked: Vec<(String, String)> = fields
                     .into_iter()
-                    .map(|(k, v)| if is_secret_field(&k) { (k, MASK.to_owned()) } else { (k, v) })
+                    .map(|(k, v)| {
+                        if is_secret_field(&k) {
+                            (k, MASK.to_owned())
+                        } else {
+                            (k, v)
+                        }
+                    })
                     .collect();
-                return Some(Value::String(serde_urlencoded::to_string(masked).unwrap_or_default()));
+                return Some(Value::String(
+                    serde_urlencoded::to_string(masked).unwrap_or_default(),
+                ));
             }
         }
     }
@@ -199,7 +212,13 @@ pub fn masked_body(bytes: &[u8], content_type: Option<&str>) -> Option<Value> {
     }
 }
 
-const SECRET_FIELDS: [&str; 5] = ["password", "api_key", "access_token", "password_hash", "client_secret"];
+const SECRET_FIELDS: [&str; 5] = [
+    "password",
+    "api_key",
+    "access_token",
+    "password_hash",
+    "client_secret",
+];
 
 fn is_secret_field(name: &str) -> bool {
     SECRET_FIELDS.contains(&name)
@@ -294,16 +313,40 @@ mod tests {
             Some("application/x-www-form-urlencoded"),
         );
         assert_eq!(form, Some(Value::String("username=a&password=***".into())));
-                let broken = masked_body(br#"{"password":"secret","#, Some("application/json"));
-        assert!(!broken.map(|b| b.to_string()).unwrap_or_default().contains("secret"));
-        let pairs = masked_body(br#"[["username","x"],["password","hunter22"]]"#, Some("application/json"));
-        assert!(!pairs.map(|b| b.to_string()).unwrap_or_default().contains("hunter22"));
-        let upper = masked_body(b"username=a&password=1234", Some("Application/X-WWW-Form-Urlencoded"));
+        let broken = masked_body(br#"{"password":"secret","#, Some("application/json"));
+        assert!(!broken
+            .map(|b| b.to_string())
+            .unwrap_or_default()
+            .contains("secret"));
+        let pairs = masked_body(
+            br#"[["username","x"],["password","hunter22"]]"#,
+            Some("application/json"),
+        );
+        assert!(!pairs
+            .map(|b| b.to_string())
+            .unwrap_or_default()
+            .contains("hunter22"));
+        let upper = masked_body(
+            b"username=a&password=1234",
+            Some("Application/X-WWW-Form-Urlencoded"),
+        );
         assert_eq!(upper, Some(Value::String("username=a&password=***".into())));
-        let json_as_form = masked_body(br#"{"username":"x","password":"hunter22"}"#, Some("application/x-www-form-urlencoded"));
-        assert!(!json_as_form.map(|b| b.to_string()).unwrap_or_default().contains("hunter22"));
+        let json_as_form = masked_body(
+            br#"{"username":"x","password":"hunter22"}"#,
+            Some("application/x-www-form-urlencoded"),
+        );
+        assert!(!json_as_form
+            .map(|b| b.to_string())
+            .unwrap_or_default()
+            .contains("hunter22"));
         let huge = masked_body(&vec![b'0'; MAX_KEPT_BODY + 1], None);
-        assert_eq!(huge, Some(Value::String(format!("<{} bytes not kept: larger than 64 KiB>", MAX_KEPT_BODY + 1))));
+        assert_eq!(
+            huge,
+            Some(Value::String(format!(
+                "<{} bytes not kept: larger than 64 KiB>",
+                MAX_KEPT_BODY + 1
+            )))
+        );
         let mut headers = HeaderMap::new();
         headers.insert(
             "x-argilla-api-key",

@@ -28,6 +28,8 @@ use journal::Journal;
 #[derive(Debug, Clone)]
 pub struct CoreOptions {
     pub admin_enabled: bool,
+    /// How many namespaces may be open at once.
+    pub max_namespaces: usize,
     pub max_body_bytes: usize,
     pub version: Arc<str>,
     pub seed: Option<u64>,
@@ -85,9 +87,12 @@ impl Instance {
     }
 
     /// Replaces the fixtures (and the data) of this instance.
+    /// The new fixtures take effect only once they are written.
     pub async fn replace_fixtures(&self, seed: Seed) -> sqlx::Result<()> {
+        seed.write_into(&self.state.db, true).await?;
         *self.seed.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(seed);
-        self.reset().await
+        self.state.ids.restart();
+        Ok(())
     }
 
     pub fn current_seed(&self) -> Arc<Seed> {
@@ -131,12 +136,15 @@ impl MockCore {
     }
 
     /// The instance for a namespace, created and seeded on first use.
-    pub async fn namespace(&self, name: &str) -> anyhow::Result<Arc<Instance>> {
-        let cell = self
-            .lock_namespaces()
-            .entry(name.to_owned())
-            .or_default()
-            .clone();
+    pub async fn namespace(&self, name: &str) -> Result<Arc<Instance>, NamespaceError> {
+        let cell = {
+            let mut namespaces = self.lock_namespaces();
+            // Each namespace holds a database and its connection thread: their number is capped.
+            if !namespaces.contains_key(name) && namespaces.len() >= self.options.max_namespaces {
+                return Err(NamespaceError::Full(self.options.max_namespaces));
+            }
+            namespaces.entry(name.to_owned()).or_default().clone()
+        };
         let instance = cell
             .get_or_try_init(|| async {
                 let ids = self.root.state.ids.for_namespace(name);
@@ -150,8 +158,21 @@ impl MockCore {
                 .await?;
                 anyhow::Ok(Arc::new(instance))
             })
-            .await?;
+            .await
+            .map_err(NamespaceError::Open)?;
         Ok(instance.clone())
+    }
+
+    /// Closes a namespace and frees its database; `false` when it was not open.
+    pub async fn close_namespace(&self, name: &str) -> bool {
+        let removed = self.lock_namespaces().remove(name);
+        match removed.and_then(|cell| cell.get().cloned()) {
+            Some(instance) => {
+                instance.state.db.close().await;
+                true
+            }
+            None => false,
+        }
     }
 
     /// The namespaces opened so far.
@@ -171,6 +192,15 @@ impl MockCore {
     ) -> std::sync::MutexGuard<'_, HashMap<String, Arc<OnceCell<Arc<Instance>>>>> {
         self.namespaces.lock().unwrap_or_else(|e| e.into_inner())
     }
+}
+
+/// Why a namespace could not be had.
+#[derive(Debug, thiserror::Error)]
+pub enum NamespaceError {
+    #[error("the limit of {0} namespaces is reached")]
+    Full(usize),
+    #[error(transparent)]
+    Open(anyhow::Error),
 }
 
 /// Whether `name` may name a namespace: 1–64 of `A-Z a-z 0-9 _ . -`.

@@ -14,6 +14,7 @@ use anyhow::Context;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::SqlitePool;
 
+pub(crate) use users::insert_user;
 pub use users::{NewUser, UserCreateError};
 
 /// The database URL used when none is given: a private in-memory database.

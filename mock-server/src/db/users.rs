@@ -2,6 +2,8 @@
 
 use std::collections::HashMap;
 
+use sqlx::SqliteConnection;
+
 use super::{is_unique_violation, Database};
 use crate::models::{Role, UserRecord};
 
@@ -27,6 +29,10 @@ pub struct NewUser {
 pub enum UserCreateError {
     #[error("username already exists")]
     UsernameTaken,
+    /// The generated id or API key is in use already (a seeded sequence repeating, e.g. over a
+    /// file database kept from an earlier run): the caller draws new ones.
+    #[error("generated id or key already in use")]
+    IdTaken,
     #[error("Workspace '{0}' does not exist")]
     UnknownWorkspace(String),
     /// The same workspace named twice: the real server fails on the second link's INSERT.
@@ -34,6 +40,26 @@ pub enum UserCreateError {
     DuplicateLink { workspace_id: String },
     #[error(transparent)]
     Db(#[from] sqlx::Error),
+}
+
+/// Inserts one user row (the one INSERT for users, used by the API and by fixtures).
+pub(crate) async fn insert_user(conn: &mut SqliteConnection, user: &NewUser) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO users (id, first_name, last_name, username, role, api_key, password_hash, \
+         inserted_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(&user.id)
+    .bind(&user.first_name)
+    .bind(&user.last_name)
+    .bind(&user.username)
+    .bind(user.role.as_str())
+    .bind(&user.api_key)
+    .bind(&user.password_hash)
+    .bind(&user.inserted_at)
+    .bind(&user.updated_at)
+    .execute(conn)
+    .await
+    .map(drop)
 }
 
 impl Database {
@@ -122,6 +148,15 @@ impl Database {
         if taken.is_some() {
             return Err(UserCreateError::UsernameTaken);
         }
+        let id_taken: Option<i64> =
+            sqlx::query_scalar("SELECT 1 FROM users WHERE id = ? OR api_key = ?")
+                .bind(&user.id)
+                .bind(&user.api_key)
+                .fetch_optional(&mut *tx)
+                .await?;
+        if id_taken.is_some() {
+            return Err(UserCreateError::IdTaken);
+        }
         let mut workspace_ids = Vec::with_capacity(workspace_names.len());
         for name in workspace_names {
             let id: Option<String> = sqlx::query_scalar("SELECT id FROM workspaces WHERE name = ?")
@@ -130,22 +165,7 @@ impl Database {
                 .await?;
             workspace_ids.push(id.ok_or_else(|| UserCreateError::UnknownWorkspace(name.clone()))?);
         }
-        sqlx::query(
-            "INSERT INTO users (id, first_name, last_name, username, role, api_key, password_hash, \
-             inserted_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(&user.id)
-        .bind(&user.first_name)
-        .bind(&user.last_name)
-        .bind(&user.username)
-        .bind(user.role.as_str())
-        .bind(&user.api_key)
-        .bind(&user.password_hash)
-        .bind(&user.inserted_at)
-        .bind(&user.updated_at)
-        .execute(&mut *tx)
-        .await
-        .map_err(|e| {
+        insert_user(&mut tx, user).await.map_err(|e| {
             if is_unique_violation(&e) {
                 UserCreateError::UsernameTaken
             } else {

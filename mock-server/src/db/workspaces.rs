@@ -32,7 +32,15 @@ impl Database {
             .await
     }
 
-    /// Inserts a workspace; `None` when the name is taken.
+    pub async fn workspace_name_taken(&self, name: &str) -> sqlx::Result<bool> {
+        let found: Option<i64> = sqlx::query_scalar("SELECT 1 FROM workspaces WHERE name = ?")
+            .bind(name)
+            .fetch_optional(self.pool())
+            .await?;
+        Ok(found.is_some())
+    }
+
+    /// Inserts a workspace; `None` when its name or id is taken.
     pub async fn create_workspace(&self, workspace: &Workspace) -> sqlx::Result<Option<Workspace>> {
         let inserted = sqlx::query(
             "INSERT INTO workspaces (id, name, inserted_at, updated_at) VALUES (?, ?, ?, ?)",
@@ -82,13 +90,14 @@ impl Database {
         Ok(found.is_some())
     }
 
-    /// Links a user to a workspace; `false` when the link already exists.
+    /// Links a user to a workspace; `Some(false)` when the link already exists, `None` when the
+    /// user or workspace disappeared since it was looked up (a concurrent delete).
     pub async fn add_member(
         &self,
         workspace_id: &str,
         user_id: &str,
         linked_at: &str,
-    ) -> sqlx::Result<bool> {
+    ) -> sqlx::Result<Option<bool>> {
         let inserted = sqlx::query(
             "INSERT INTO workspaces_users (workspace_id, user_id, inserted_at) VALUES (?, ?, ?)",
         )
@@ -98,8 +107,9 @@ impl Database {
         .execute(self.pool())
         .await;
         match inserted {
-            Ok(_) => Ok(true),
-            Err(e) if is_unique_violation(&e) => Ok(false),
+            Ok(_) => Ok(Some(true)),
+            Err(e) if is_unique_violation(&e) => Ok(Some(false)),
+            Err(sqlx::Error::Database(db)) if db.is_foreign_key_violation() => Ok(None),
             Err(e) => Err(e),
         }
     }

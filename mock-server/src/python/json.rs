@@ -14,7 +14,6 @@ use std::fmt;
 /// FastAPI answers with a 400; a recursive decoder without a limit would overflow our stack.
 pub const MAX_DEPTH: usize = 1000;
 
-
 /// A decoded JSON value, keeping the distinctions pydantic v1 makes when coercing.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PyValue {
@@ -96,7 +95,11 @@ pub enum LoadError {
 /// Decodes a whole document like `json.loads(text)`.
 pub fn loads(text: &str) -> Result<PyValue, LoadError> {
     let chars: Vec<char> = text.chars().collect();
-    let mut scanner = Scanner { s: &chars, doc: text, depth: 0 };
+    let mut scanner = Scanner {
+        s: &chars,
+        doc: text,
+        depth: 0,
+    };
     let start = scanner.skip_ws(0);
     let (value, end) = match scanner.scan_once(start) {
         Ok(ok) => ok,
@@ -171,12 +174,16 @@ impl Scanner<'_> {
                 let (s, end) = self.scan_string(idx + 1)?;
                 Ok((PyValue::Str(s), end))
             }
-                        '{' | '[' => {
+            '{' | '[' => {
                 self.depth += 1;
                 if self.depth > MAX_DEPTH {
                     return Err(Fail::TooDeep);
                 }
-                let parsed = if c == '{' { self.parse_object(idx + 1) } else { self.parse_array(idx + 1) };
+                let parsed = if c == '{' {
+                    self.parse_object(idx + 1)
+                } else {
+                    self.parse_array(idx + 1)
+                };
                 self.depth -= 1;
                 parsed
             }
@@ -323,7 +330,7 @@ impl Scanner<'_> {
     }
 
     fn parse_object(&mut self, start: usize) -> Result<(PyValue, usize), Fail> {
-                let mut pairs: Vec<(String, PyValue)> = Vec::new();
+        let mut pairs: Vec<(String, PyValue)> = Vec::new();
         // A repeated key updates the value in place, as assigning to a `dict` does.
         let mut positions: HashMap<String, usize> = HashMap::new();
         let mut idx = self.skip_ws(start);
@@ -342,7 +349,7 @@ impl Scanner<'_> {
                 return Err(self.error("Expecting ':' delimiter", idx).into());
             }
             idx = self.skip_ws(idx + 1);
-                        let (value, next) = self.scan_once(idx)?;
+            let (value, next) = self.scan_once(idx)?;
             match positions.get(&key) {
                 Some(&at) => pairs[at].1 = value,
                 None => {
@@ -452,7 +459,7 @@ mod tests {
             ("nul", "Expecting value: line 1 column 1 (char 0)"),
         ];
         for (input, expected) in cases {
-                        let got = match loads(input) {
+            let got = match loads(input) {
                 Err(LoadError::Syntax(e)) => e.to_string(),
                 other => panic!("{input:?}: {other:?}"),
             };
@@ -469,7 +476,7 @@ mod tests {
         assert!(matches!(v.get("c"), Some(PyValue::Float(f)) if f.is_nan()));
         assert_eq!(v.get("d"), Some(&PyValue::Str("😀".into())));
         assert_eq!(loads("-12").expect("int"), PyValue::Int("-12".into()));
-                assert_eq!(loads("1e400").expect("inf"), PyValue::Float(f64::INFINITY));
+        assert_eq!(loads("1e400").expect("inf"), PyValue::Float(f64::INFINITY));
     }
 
     #[test]
@@ -482,7 +489,12 @@ mod tests {
 
     #[test]
     fn many_repeated_keys_stay_fast_and_keep_the_last_value() {
-        let body = format!("{{{}\"k\": 2}}", (0..50_000).map(|i| format!("\"k\": {i}, ")).collect::<String>());
+        let body = format!(
+            "{{{}\"k\": 2}}",
+            (0..50_000)
+                .map(|i| format!("\"k\": {i}, "))
+                .collect::<String>()
+        );
         let value = loads(&body).expect("valid");
         assert_eq!(value.get("k"), Some(&PyValue::Int("2".into())));
     }

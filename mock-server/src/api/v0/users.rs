@@ -60,7 +60,12 @@ pub async fn create(
     let request = UserCreate::validate(body.value())?;
     require_owner(&me)?;
     let now = now_timestamp();
-    let new_user = NewUser {
+    let password = request.password;
+    let password_hash = tokio::task::spawn_blocking(move || hash_password(&password))
+        .await
+        .map_err(anyhow::Error::from)?
+        .map_err(anyhow::Error::from)?;
+    let mut new_user = NewUser {
         id: state.ids.uuid(),
         first_name: request.first_name,
         last_name: request.last_name,
@@ -68,11 +73,19 @@ pub async fn create(
         role: request.role,
         // A client-sent `api_key` is ignored: the server always generates one.
         api_key: state.ids.api_key(),
-        password_hash: hash_password(&request.password).map_err(anyhow::Error::from)?,
+        password_hash,
         inserted_at: now.clone(),
         updated_at: now,
     };
-    let created = state.db.create_user(&new_user, &request.workspaces).await;
+    let mut created = state.db.create_user(&new_user, &request.workspaces).await;
+    for _ in 0..8 {
+        if !matches!(created, Err(UserCreateError::IdTaken)) {
+            break;
+        }
+        new_user.id = state.ids.uuid();
+        new_user.api_key = state.ids.api_key();
+        created = state.db.create_user(&new_user, &request.workspaces).await;
+    }
     match created {
         Ok(user) => Ok(Json(user.to_v0(request.workspaces))),
         Err(UserCreateError::UsernameTaken) => Err(ApiError::AlreadyExists {
@@ -86,6 +99,7 @@ pub async fn create(
             duplicate_link_message(&workspace_id, &new_user.id),
         )),
         Err(UserCreateError::Db(e)) => Err(e.into()),
+        Err(e @ UserCreateError::IdTaken) => Err(ApiError::Internal(e.into())),
     }
 }
 

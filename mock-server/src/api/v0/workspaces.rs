@@ -27,19 +27,28 @@ pub async fn create(
     let name = workspace_name(body.value())?;
     require_owner(&me)?;
     let now = now_timestamp();
-    let workspace = Workspace {
+    let mut workspace = Workspace {
         id: state.ids.uuid(),
         name,
         inserted_at: now.clone(),
         updated_at: now,
     };
-    match state.db.create_workspace(&workspace).await? {
-        Some(created) => Ok(Json(created)),
-        None => Err(ApiError::AlreadyExists {
-            entity: Entity::Workspace,
-            name: workspace.name,
-        }),
+    for _ in 0..8 {
+        if let Some(created) = state.db.create_workspace(&workspace).await? {
+            return Ok(Json(created));
+        }
+        if state.db.workspace_name_taken(&workspace.name).await? {
+            return Err(ApiError::AlreadyExists {
+                entity: Entity::Workspace,
+                name: workspace.name,
+            });
+        }
+        // The generated id was taken (a seeded sequence repeating): draw another.
+        workspace.id = state.ids.uuid();
     }
+    Err(ApiError::Internal(anyhow::anyhow!(
+        "no free workspace id after 8 tries"
+    )))
 }
 
 /// `GET /api/workspaces/{workspace_id}/users`: the policy is checked before the lookup, so a
@@ -90,15 +99,19 @@ pub async fn add_member(
         .user_by_id(&user_id)
         .await?
         .ok_or_else(|| ApiError::user_not_found(&user_id))?;
-    if !state
+    match state
         .db
         .add_member(&workspace_id, &user_id, &now_timestamp())
         .await?
     {
-        return Err(ApiError::AlreadyExists {
-            entity: Entity::User,
-            name: user_id,
-        });
+        Some(true) => {}
+        Some(false) => {
+            return Err(ApiError::AlreadyExists {
+                entity: Entity::User,
+                name: user_id,
+            })
+        }
+        None => return Err(ApiError::user_not_found(&user_id)),
     }
     let workspaces = state.db.workspace_names_of(&user_id).await?;
     Ok(Json(user.to_v0(workspaces)))
