@@ -35,22 +35,47 @@ impl FromRequestParts<AppState> for CurrentUser {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let api_key = parts
-            .headers
-            .get(API_KEY_HEADER)
-            .map(|v| v.as_bytes())
-            .filter(|v| !v.is_empty());
-        let user = match api_key {
-            Some(key) => match std::str::from_utf8(key) {
-                Ok(key) => state.db.user_by_api_key(key).await?,
-                Err(_) => None,
-            },
-            None => match bearer_token(&parts.headers).and_then(|t| state.tokens.verify(t)) {
-                Some(username) => state.db.user_by_username(&username).await?,
-                None => None,
-            },
-        };
-        user.map(CurrentUser).ok_or(ApiError::Unauthorized)
+        authenticate(state, &parts.headers).await.map(CurrentUser)
+    }
+}
+
+/// The user the request's credentials name, or 401.
+pub async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<UserRecord, ApiError> {
+    let api_key = headers
+        .get(API_KEY_HEADER)
+        .map(|v| v.as_bytes())
+        .filter(|v| !v.is_empty());
+    let user = match api_key {
+        Some(key) => match std::str::from_utf8(key) {
+            Ok(key) => state.db.user_by_api_key(key).await?,
+            Err(_) => None,
+        },
+        None => match bearer_token(headers).and_then(|t| state.tokens.verify(t)) {
+            Some(username) => state.db.user_by_username(&username).await?,
+            None => None,
+        },
+    };
+    user.ok_or(ApiError::Unauthorized)
+}
+
+/// A JSON body and the caller, in the real server's order: FastAPI reads and decodes the body
+/// before anything else (so malformed JSON is a 422, and an unreadable body a 400, even without
+/// credentials), then authenticates (401); the handler validates the body's fields after that
+/// (so `401` beats a body that is valid JSON but an invalid model).
+#[derive(Debug)]
+pub struct UserAndBody {
+    pub user: UserRecord,
+    pub body: JsonBody,
+}
+
+impl FromRequest<AppState> for UserAndBody {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, ApiError> {
+        let headers = req.headers().clone();
+        let body = JsonBody::from_request(req, state).await?;
+        let user = authenticate(state, &headers).await?;
+        Ok(UserAndBody { user, body })
     }
 }
 
@@ -127,20 +152,22 @@ impl JsonBody {
         match self {
             JsonBody::Json(v) => Some(v),
             JsonBody::Missing => None,
-            // Raw bytes fail `dict()`, exactly like a JSON string does.
+            // Raw bytes fail `dict()`, as any non-iterable does.
             JsonBody::Raw => Some(&RAW_BYTES),
         }
     }
 }
 
-static RAW_BYTES: PyValue = PyValue::Str(String::new());
+static RAW_BYTES: PyValue = PyValue::Bool(false);
 
 impl<S: Send + Sync> FromRequest<S> for JsonBody {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
+        // No content type (or an empty one) means JSON to FastAPI.
         let is_json = match req.headers().get(CONTENT_TYPE) {
             None => true,
+            Some(value) if value.is_empty() => true,
             Some(value) => is_json_content_type(value.to_str().unwrap_or("")),
         };
         let bytes = read_body(req, state).await?;
@@ -154,9 +181,9 @@ impl<S: Send + Sync> FromRequest<S> for JsonBody {
         // a 400 in FastAPI.
         let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&bytes);
         let text = std::str::from_utf8(bytes).map_err(|_| body_parse_error())?;
-        match loads(text) {
+        match decode(text.to_owned()).await {
             Ok(value) => Ok(JsonBody::Json(value)),
-            Err(LoadError::TooDeep) => Err(body_parse_error()),
+            Err(LoadError::TooDeep | LoadError::TooManyDigits) => Err(body_parse_error()),
             Err(LoadError::Syntax(e)) => Err(ApiError::Validation(vec![ErrorItem::new(
                 vec!["body".into(), LocPart::Index(e.pos)],
                 e.to_string(),
@@ -242,6 +269,26 @@ async fn read_body<S: Send + Sync>(req: Request, state: &S) -> Result<Bytes, Api
                 body_parse_error()
             }
         })
+}
+
+/// Decodes a body; one that may nest deeply is decoded on a thread with a large stack, since the
+/// decoder recurses once per level (up to `MAX_DEPTH`) and async worker stacks are small.
+async fn decode(text: String) -> Result<PyValue, LoadError> {
+    let openings = text.bytes().filter(|b| matches!(b, b'[' | b'{')).count();
+    if openings <= 64 {
+        return loads(&text);
+    }
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    let spawned = std::thread::Builder::new()
+        .name("json-decode".into())
+        .stack_size(64 * 1024 * 1024)
+        .spawn(move || {
+            let _ = tx.send(loads(&text));
+        });
+    match spawned {
+        Ok(_) => rx.await.unwrap_or(Err(LoadError::TooDeep)),
+        Err(_) => Err(LoadError::TooDeep),
+    }
 }
 
 /// FastAPI's answer to a body it could not read or decode (other than a JSON syntax error).

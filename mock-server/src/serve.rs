@@ -134,6 +134,15 @@ async fn dispatch(
         }
         None => (core.root.clone(), req.uri().path().to_owned()),
     };
+    if !is_parsable_method(req.method()) {
+        // The real server's HTTP parser (llhttp) knows a fixed set of upper-case methods.
+        return Ok((
+            axum::http::StatusCode::BAD_REQUEST,
+            [(CONTENT_TYPE, "text/plain; charset=utf-8")],
+            "Invalid HTTP request received.",
+        )
+            .into_response());
+    }
     let req = with_path(req, &inner_path);
     if core.options.admin_enabled && (inner_path == "/__mock" || inner_path.starts_with("/__mock/"))
     {
@@ -143,7 +152,54 @@ async fn dispatch(
         };
         return Ok(infallible(admin::router(state).oneshot(req).await));
     }
+    if req.method() == axum::http::Method::HEAD {
+        // The real API routes take no HEAD: it falls through to the web UI, which the mock does
+        // not have (docs/differences.md), so it is a 404 like any unknown GET.
+        return Ok(ApiError::RouteNotFound.into_response());
+    }
     serve_api(&core, &instance, req, socket).await
+}
+
+/// The methods llhttp (under uvicorn) parses; anything else is a 400 before any routing.
+fn is_parsable_method(method: &axum::http::Method) -> bool {
+    const KNOWN: [&str; 35] = [
+        "DELETE",
+        "GET",
+        "HEAD",
+        "POST",
+        "PUT",
+        "CONNECT",
+        "OPTIONS",
+        "TRACE",
+        "COPY",
+        "LOCK",
+        "MKCOL",
+        "MOVE",
+        "PROPFIND",
+        "PROPPATCH",
+        "SEARCH",
+        "UNLOCK",
+        "BIND",
+        "REBIND",
+        "UNBIND",
+        "ACL",
+        "REPORT",
+        "MKACTIVITY",
+        "CHECKOUT",
+        "MERGE",
+        "M-SEARCH",
+        "NOTIFY",
+        "SUBSCRIBE",
+        "UNSUBSCRIBE",
+        "PATCH",
+        "PURGE",
+        "MKCALENDAR",
+        "LINK",
+        "UNLINK",
+        "SOURCE",
+        "QUERY",
+    ];
+    KNOWN.contains(&method.as_str())
 }
 
 /// `/ns/{name}/rest…` → `(name, "/rest…")`.

@@ -4,9 +4,9 @@ use axum::extract::Request;
 use axum::http::header::{
     ACCESS_CONTROL_ALLOW_CREDENTIALS, ACCESS_CONTROL_ALLOW_HEADERS, ACCESS_CONTROL_ALLOW_METHODS,
     ACCESS_CONTROL_ALLOW_ORIGIN, ACCESS_CONTROL_MAX_AGE, ACCESS_CONTROL_REQUEST_HEADERS,
-    ACCESS_CONTROL_REQUEST_METHOD, CONTENT_TYPE, COOKIE, ORIGIN, VARY,
+    ACCESS_CONTROL_REQUEST_METHOD, CONTENT_ENCODING, CONTENT_TYPE, COOKIE, ORIGIN, VARY,
 };
-use axum::http::{HeaderValue, Method};
+use axum::http::{HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
@@ -29,6 +29,18 @@ pub async fn method_not_allowed(method: Method) -> ApiError {
     unknown_path(method).await
 }
 
+const ALLOWED_METHODS: &str = "DELETE, GET, HEAD, OPTIONS, PATCH, POST, PUT";
+
+/// The real server sends `vary: Accept-Encoding` only on the answers it compressed; the
+/// compression layer adds it to every answer it could have compressed.
+pub async fn vary_only_when_compressed(request: Request, next: Next) -> Response {
+    let mut response = next.run(request).await;
+    if !response.headers().contains_key(CONTENT_ENCODING) {
+        response.headers_mut().remove(VARY);
+    }
+    response
+}
+
 /// Starlette's `CORSMiddleware` as Argilla configures it (any origin, credentials allowed).
 /// A preflight is answered here; other requests with an `Origin` get the allow headers.
 pub async fn cors(request: Request, next: Next) -> Response {
@@ -44,7 +56,20 @@ pub async fn cors(request: Request, next: Next) -> Response {
             .headers()
             .get(ACCESS_CONTROL_REQUEST_HEADERS)
             .cloned();
-        let mut response = "OK".into_response();
+        // Starlette allows exactly these methods (case-sensitive) and refuses any other.
+        let method_allowed = request
+            .headers()
+            .get(ACCESS_CONTROL_REQUEST_METHOD)
+            .is_some_and(|m| {
+                ALLOWED_METHODS
+                    .split(", ")
+                    .any(|a| a.as_bytes() == m.as_bytes())
+            });
+        let mut response = if method_allowed {
+            "OK".into_response()
+        } else {
+            (StatusCode::BAD_REQUEST, "Disallowed CORS method").into_response()
+        };
         let headers = response.headers_mut();
         headers.insert(
             CONTENT_TYPE,
@@ -53,7 +78,7 @@ pub async fn cors(request: Request, next: Next) -> Response {
         headers.insert(VARY, HeaderValue::from_static("Origin"));
         headers.insert(
             ACCESS_CONTROL_ALLOW_METHODS,
-            HeaderValue::from_static("DELETE, GET, HEAD, OPTIONS, PATCH, POST, PUT"),
+            HeaderValue::from_static(ALLOWED_METHODS),
         );
         headers.insert(ACCESS_CONTROL_MAX_AGE, HeaderValue::from_static("600"));
         headers.insert(

@@ -43,6 +43,9 @@ pub fn router(state: AppState, max_body_bytes: usize) -> Router {
                 .br(true)
                 .compress_when(SizeAbove::new(COMPRESS_FROM_BYTES)),
         )
+        .layer(axum::middleware::from_fn(
+            fallback::vary_only_when_compressed,
+        ))
         .layer(axum::middleware::from_fn(fallback::cors))
         .layer(
             // One INFO line per request (method, path, status, latency); headers are not logged,

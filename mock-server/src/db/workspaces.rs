@@ -13,12 +13,13 @@ impl Database {
         .await
     }
 
-    /// The workspaces a user belongs to, in link order.
+    /// The workspaces a user belongs to, oldest workspace first (the v1 lists' order; the
+    /// real server sorts them by the workspace's creation, not by when the user joined).
     pub async fn workspaces_of(&self, user_id: &str) -> sqlx::Result<Vec<Workspace>> {
         sqlx::query_as(
             "SELECT w.id, w.name, w.inserted_at, w.updated_at FROM workspaces_users wu \
              JOIN workspaces w ON w.id = wu.workspace_id \
-             WHERE wu.user_id = ? ORDER BY wu.inserted_at, wu.rowid",
+                          WHERE wu.user_id = ? ORDER BY w.inserted_at, w.rowid",
         )
         .bind(user_id)
         .fetch_all(self.pool())

@@ -315,6 +315,8 @@ pub fn body_as_fields(body: Option<&PyValue>) -> Result<Vec<(String, PyValue)>, 
     match body {
         None | Some(PyValue::Null) => Err(vec![ErrorItem::missing(vec!["body".into()])]),
         Some(PyValue::Object(pairs)) => Ok(pairs.clone()),
+        // dict("") is an empty dict: every required field is then missing.
+        Some(PyValue::Str(s)) if s.is_empty() => Ok(Vec::new()),
         Some(PyValue::List(items)) => {
             let mut pairs = Vec::with_capacity(items.len());
             for item in items {
@@ -335,9 +337,16 @@ pub fn body_as_fields(body: Option<&PyValue>) -> Result<Vec<(String, PyValue)>, 
                 match key {
                     // Unhashable keys make dict() raise.
                     PyValue::List(_) | PyValue::Object(_) => return Err(not_a_dict()),
-                    // Only string keys can name a field; others are kept out of the way.
                     PyValue::Str(k) => pairs.push((k, value)),
-                    _ => {}
+                    // dict() takes them, but pydantic's Model(**data) does not.
+                    _ => {
+                        return Err(vec![ErrorItem::new(
+                            vec!["body".into()],
+                            "keywords must be strings",
+                            "type_error",
+                            None,
+                        )])
+                    }
                 }
             }
             Ok(pairs)

@@ -7,7 +7,7 @@ use uuid::Uuid;
 use super::schemas::UserCreate;
 use crate::db::{NewUser, UserCreateError};
 use crate::error::{ApiError, ApiResult, Entity};
-use crate::extract::{CurrentUser, JsonBody, PathIds};
+use crate::extract::{CurrentUser, PathIds, UserAndBody};
 use crate::models::{now_timestamp, UserV0};
 use crate::policy::require_owner;
 use crate::security::hash_password;
@@ -54,11 +54,28 @@ pub async fn list(
 /// `POST /api/users`: 401 → 422 → 403 → 409, then the user and its links, answered with 200.
 pub async fn create(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
-    body: JsonBody,
+    UserAndBody { user: me, body }: UserAndBody,
 ) -> ApiResult<Json<UserV0>> {
     let request = UserCreate::validate(body.value())?;
     require_owner(&me)?;
+    // bcrypt cannot hash a NUL byte: the real server fails while creating, after the
+    // duplicate check, with the hashing library's message.
+    if request.password.contains('\0') {
+        if state
+            .db
+            .user_by_username(&request.username)
+            .await?
+            .is_some()
+        {
+            return Err(ApiError::AlreadyExists {
+                entity: Entity::User,
+                name: request.username,
+            });
+        }
+        return Err(ApiError::UnprocessablePlain(
+            "bcrypt does not allow NULL bytes in password".into(),
+        ));
+    }
     let now = now_timestamp();
     let password = request.password;
     let password_hash = tokio::task::spawn_blocking(move || hash_password(&password))

@@ -5,7 +5,7 @@ use axum::Json;
 
 use super::schemas::workspace_name;
 use crate::error::{ApiError, ApiResult, Entity};
-use crate::extract::{CurrentUser, JsonBody, PathIds};
+use crate::extract::{CurrentUser, PathIds, UserAndBody};
 use crate::models::{now_timestamp, UserV0, Workspace};
 use crate::policy::{require_owner, require_owner_or_admin_member};
 use crate::state::AppState;
@@ -21,8 +21,7 @@ pub async fn list(
 /// `POST /api/workspaces`: 401 → 422 → 403 → 409.
 pub async fn create(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
-    body: JsonBody,
+    UserAndBody { user: me, body }: UserAndBody,
 ) -> ApiResult<Json<Workspace>> {
     let name = workspace_name(body.value())?;
     require_owner(&me)?;
