@@ -330,7 +330,7 @@ def run(base, verbose):
         status, resp_headers, raw = send(base, method, fill(path, vars_), headers, body)
         ctype = resp_headers.get("content-type", "")
         parsed = None
-        if ctype.startswith("application/json") and "content-encoding" not in resp_headers:
+        if ctype.startswith("application/json") and "content-encoding" not in resp_headers and raw:
             parsed = json.loads(raw)
             for var, where in opts.get("save", {}).items():
                 if status == 200:

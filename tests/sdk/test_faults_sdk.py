@@ -120,5 +120,5 @@ def test_faults_for_one_key_leave_other_users_alone(server):
     made = server.create_user(role="annotator", workspaces=["argilla"])
     add_fault(server, {"path": "/api/me", "status": 500, "header": {"name": "X-Argilla-Api-Key", "value": made["api_key"]}})
     assert User.me().username == "argilla"
-    with pytest.raises(Exception):
+    with pytest.raises(BaseClientError, match="500"):
         rg.init(api_url=server.url, api_key=made["api_key"])

@@ -13,6 +13,7 @@ and recorded in argilla-users-api.md (Part C, "the real Python client against th
 
 import uuid
 
+import httpx
 import pytest
 
 import argilla as rg
@@ -105,8 +106,13 @@ def test_create_of_a_duplicate_username_raises_the_documented_error(server):
 
 
 def test_create_with_a_short_password_is_refused_before_any_request(server):
+    username = f"short-{uuid.uuid4().hex[:8]}"
     with pytest.raises(ValueError):
-        User.create(f"short-{uuid.uuid4().hex[:8]}", password="123")
+        User.create(username, password="123")
+    assert username not in names(User.list())
+    if server.proc is not None:  # argilla-mock's journal shows what the SDK sent
+        sent = httpx.get(server.url + "/__mock/requests?method=POST&path=/api/users", timeout=10).json()
+        assert sent["requests"] == []
 
 
 def test_delete_removes_the_user_and_a_second_delete_raises_value_error(server):
