@@ -290,7 +290,9 @@ impl Seed {
                 .await?;
             }
         }
-        tx.commit().await
+        tx.commit().await?;
+        db.changed();
+        Ok(())
     }
 }
 

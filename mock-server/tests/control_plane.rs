@@ -267,7 +267,7 @@ async fn namespaces_are_isolated_copies_seeded_from_the_fixtures() -> TestResult
     app.admin(Method::POST, "/ns/a/__mock/reset", None).await;
     let (_, in_a) = status_and_json(app.get("/ns/a/api/users", Some(OWNER_KEY)).await).await;
     assert_eq!(names(in_a).len(), 4);
-        let (_, journal) = app.admin(Method::GET, "/ns/b/__mock/requests", None).await;
+    let (_, journal) = app.admin(Method::GET, "/ns/b/__mock/requests", None).await;
     let entries = journal["requests"].as_array().cloned().unwrap_or_default();
     assert!(!entries.is_empty());
     assert!(entries.iter().all(|e| e["namespace"] == "b"));

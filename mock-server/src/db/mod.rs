@@ -4,6 +4,7 @@
 //! would otherwise see its own empty database); for files it makes every request see a
 //! consistent state and turns concurrent writes into a simple queue, which is what a mock needs.
 
+mod snapshot;
 mod users;
 mod workspaces;
 
@@ -23,6 +24,7 @@ pub const IN_MEMORY: &str = "sqlite::memory:";
 #[derive(Debug, Clone)]
 pub struct Database {
     pool: SqlitePool,
+    cache: std::sync::Arc<snapshot::SnapshotCache>,
 }
 
 impl Database {
@@ -54,7 +56,10 @@ impl Database {
             .run(&pool)
             .await
             .context("cannot apply database migrations")?;
-        Ok(Database { pool })
+        Ok(Database {
+            pool,
+            cache: Default::default(),
+        })
     }
 
     /// Whether the database holds no user and no workspace (a new file, or memory).

@@ -64,28 +64,15 @@ pub(crate) async fn insert_user(conn: &mut SqliteConnection, user: &NewUser) -> 
 
 impl Database {
     pub async fn user_by_api_key(&self, api_key: &str) -> sqlx::Result<Option<UserRecord>> {
-        sqlx::query_as(&format!(
-            "SELECT {USER_COLUMNS} FROM users WHERE api_key = ?"
-        ))
-        .bind(api_key)
-        .fetch_optional(self.pool())
-        .await
+        Ok(self.snapshot().await?.by_key(api_key).cloned())
     }
 
     pub async fn user_by_username(&self, username: &str) -> sqlx::Result<Option<UserRecord>> {
-        sqlx::query_as(&format!(
-            "SELECT {USER_COLUMNS} FROM users WHERE username = ?"
-        ))
-        .bind(username)
-        .fetch_optional(self.pool())
-        .await
+        Ok(self.snapshot().await?.by_name(username).cloned())
     }
 
     pub async fn user_by_id(&self, id: &str) -> sqlx::Result<Option<UserRecord>> {
-        sqlx::query_as(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = ?"))
-            .bind(id)
-            .fetch_optional(self.pool())
-            .await
+        Ok(self.snapshot().await?.by_id(id).cloned())
     }
 
     /// The bcrypt hash of a user's password, for the login form.
@@ -98,6 +85,10 @@ impl Database {
 
     /// All users, oldest first (the order of `GET /api/users`).
     pub async fn list_users(&self) -> sqlx::Result<Vec<UserRecord>> {
+        Ok(self.snapshot().await?.users.clone())
+    }
+
+    pub(super) async fn query_users(&self) -> sqlx::Result<Vec<UserRecord>> {
         sqlx::query_as(&format!(
             "SELECT {USER_COLUMNS} FROM users ORDER BY inserted_at, rowid"
         ))
@@ -107,17 +98,21 @@ impl Database {
 
     /// The names of the workspaces a user is linked to, in link order.
     pub async fn workspace_names_of(&self, user_id: &str) -> sqlx::Result<Vec<String>> {
-        sqlx::query_scalar(
-            "SELECT w.name FROM workspaces_users wu JOIN workspaces w ON w.id = wu.workspace_id \
-             WHERE wu.user_id = ? ORDER BY wu.inserted_at, wu.rowid",
-        )
-        .bind(user_id)
-        .fetch_all(self.pool())
-        .await
+        Ok(self
+            .snapshot()
+            .await?
+            .names_by_user
+            .get(user_id)
+            .cloned()
+            .unwrap_or_default())
     }
 
     /// Every user's workspace names, in link order, keyed by user id (one query for a list).
     pub async fn workspace_names_by_user(&self) -> sqlx::Result<HashMap<String, Vec<String>>> {
+        Ok(self.snapshot().await?.names_by_user.clone())
+    }
+
+    pub(super) async fn query_names_by_user(&self) -> sqlx::Result<HashMap<String, Vec<String>>> {
         let rows: Vec<(String, String)> = sqlx::query_as(
             "SELECT wu.user_id, w.name FROM workspaces_users wu \
              JOIN workspaces w ON w.id = wu.workspace_id ORDER BY wu.inserted_at, wu.rowid",
@@ -188,6 +183,7 @@ impl Database {
                 })?;
         }
         tx.commit().await?;
+        self.changed();
         Ok(UserRecord {
             id: user.id.clone(),
             first_name: user.first_name.clone(),
@@ -206,6 +202,7 @@ impl Database {
             .bind(id)
             .execute(self.pool())
             .await?;
+        self.changed();
         Ok(result.rows_affected() == 1)
     }
 }

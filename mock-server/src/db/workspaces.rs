@@ -6,6 +6,10 @@ use crate::models::{UserRecord, Workspace};
 impl Database {
     /// All workspaces, oldest first.
     pub async fn list_workspaces(&self) -> sqlx::Result<Vec<Workspace>> {
+        Ok(self.snapshot().await?.workspaces.clone())
+    }
+
+    pub(super) async fn query_workspaces(&self) -> sqlx::Result<Vec<Workspace>> {
         sqlx::query_as(
             "SELECT id, name, inserted_at, updated_at FROM workspaces ORDER BY inserted_at, rowid",
         )
@@ -53,7 +57,10 @@ impl Database {
         .execute(self.pool())
         .await;
         match inserted {
-            Ok(_) => Ok(Some(workspace.clone())),
+            Ok(_) => {
+                self.changed();
+                Ok(Some(workspace.clone()))
+            }
             Err(e) if is_unique_violation(&e) => Ok(None),
             Err(e) => Err(e),
         }
@@ -65,6 +72,7 @@ impl Database {
             .bind(id)
             .execute(self.pool())
             .await?;
+        self.changed();
         Ok(result.rows_affected() == 1)
     }
 
@@ -108,7 +116,10 @@ impl Database {
         .execute(self.pool())
         .await;
         match inserted {
-            Ok(_) => Ok(Some(true)),
+            Ok(_) => {
+                self.changed();
+                Ok(Some(true))
+            }
             Err(e) if is_unique_violation(&e) => Ok(Some(false)),
             Err(sqlx::Error::Database(db)) if db.is_foreign_key_violation() => Ok(None),
             Err(e) => Err(e),
@@ -123,6 +134,7 @@ impl Database {
                 .bind(user_id)
                 .execute(self.pool())
                 .await?;
+        self.changed();
         Ok(result.rows_affected() == 1)
     }
 
