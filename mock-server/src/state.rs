@@ -9,7 +9,7 @@ use crate::security::TokenKeys;
 #[derive(Debug, Clone)]
 pub struct AppState {
     pub db: Database,
-    pub tokens: TokenKeys,
+    pub tokens: Arc<TokenKeys>,
     /// The version `GET /api/_info` reports.
     pub version: Arc<str>,
     /// New ids and API keys (seeded with `--seed`).

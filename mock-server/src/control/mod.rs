@@ -33,7 +33,7 @@ pub struct CoreOptions {
     pub max_body_bytes: usize,
     pub version: Arc<str>,
     pub seed: Option<u64>,
-    pub tokens: TokenKeys,
+    pub tokens: Arc<TokenKeys>,
 }
 
 /// One isolated copy of the API.
