@@ -87,7 +87,7 @@ def wrk(url, path, connections=32, latency=False):
         p99 = float(m.group(1)) * {"us": 0.001, "ms": 1, "s": 1000}[m.group(2)]
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     if errors:
-        raise SystemExit(f"wrk saw {errors.group(1)} failed responses on {path}")
+        raise SystemExit(f"wrk saw {errors.group(1)} failed responses on {url}{path}:\n{out}")
     return rps, p99
 
 

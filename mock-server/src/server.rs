@@ -189,7 +189,7 @@ async fn start(config: &Config, fixtures_json: Option<&str>) -> anyhow::Result<M
         max_body_bytes: config.max_body_bytes,
         version: Arc::from(config.argilla_version.as_str()),
         seed: config.seed,
-                tokens: Arc::new(match &config.jwt_secret {
+        tokens: Arc::new(match &config.jwt_secret {
             Some(secret) => TokenKeys::new(secret.as_bytes()),
             None => TokenKeys::random(),
         }),

@@ -5,6 +5,7 @@
 //! consistent state and turns concurrent writes into a simple queue, which is what a mock needs.
 
 mod snapshot;
+
 mod users;
 mod workspaces;
 

@@ -8,7 +8,9 @@
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
+
+use axum::body::Bytes;
 
 use crate::models::{UserRecord, Workspace};
 
@@ -25,6 +27,10 @@ pub(crate) struct Snapshot {
     pub workspaces: Vec<Workspace>,
     /// Each user's workspace names, in link order.
     pub names_by_user: HashMap<String, Vec<String>>,
+    /// `GET /api/users`, serialised once per snapshot.
+    users_json: OnceLock<Bytes>,
+    /// `GET /api/me` per user id, serialised once per snapshot.
+    me_json: Mutex<HashMap<String, Bytes>>,
 }
 
 impl Snapshot {
@@ -36,6 +42,40 @@ impl Snapshot {
     }
     pub fn by_id(&self, id: &str) -> Option<&UserRecord> {
         self.by_id.get(id).map(|&i| &self.users[i])
+    }
+
+    fn names_of(&self, user_id: &str) -> Vec<String> {
+        self.names_by_user.get(user_id).cloned().unwrap_or_default()
+    }
+
+    /// The body of `GET /api/users`: every user with its own workspace links.
+    pub fn users_json(&self) -> Bytes {
+        self.users_json
+            .get_or_init(|| {
+                let users: Vec<_> = self
+                    .users
+                    .iter()
+                    .map(|u| u.to_v0(self.names_of(&u.id)))
+                    .collect();
+                Bytes::from(serde_json::to_vec(&users).unwrap_or_default())
+            })
+            .clone()
+    }
+
+    /// The body of `GET /api/me` for `user`: an owner's `workspaces` lists every workspace.
+    pub fn me_json(&self, user: &UserRecord) -> Bytes {
+        let mut cache = self.me_json.lock().unwrap_or_else(|e| e.into_inner());
+        cache
+            .entry(user.id.clone())
+            .or_insert_with(|| {
+                let workspaces = if user.is_owner() {
+                    self.workspaces.iter().map(|w| w.name.clone()).collect()
+                } else {
+                    self.names_of(&user.id)
+                };
+                Bytes::from(serde_json::to_vec(&user.to_v0(workspaces)).unwrap_or_default())
+            })
+            .clone()
     }
 }
 

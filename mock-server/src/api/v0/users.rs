@@ -1,6 +1,8 @@
 //! `/api/me` and `/api/users`.
 
 use axum::extract::State;
+use axum::http::header::CONTENT_TYPE;
+use axum::response::{IntoResponse, Response};
 use axum::Json;
 use uuid::Uuid;
 
@@ -13,42 +15,28 @@ use crate::policy::require_owner;
 use crate::security::hash_password;
 use crate::state::AppState;
 
-/// `GET /api/me`: the caller; an owner's `workspaces` lists every workspace.
+/// `GET /api/me`: the caller; an owner's `workspaces` lists every workspace. The body is
+/// serialised once per data change (see `db::snapshot`).
 pub async fn me(
     State(state): State<AppState>,
     CurrentUser(me): CurrentUser,
-) -> ApiResult<Json<UserV0>> {
-    let workspaces = if me.is_owner() {
-        state
-            .db
-            .list_workspaces()
-            .await?
-            .into_iter()
-            .map(|w| w.name)
-            .collect()
-    } else {
-        state.db.workspace_names_of(&me.id).await?
-    };
-    Ok(Json(me.to_v0(workspaces)))
+) -> ApiResult<Response> {
+    let body = state.db.snapshot().await?.me_json(&me);
+    Ok(json_bytes(body))
 }
 
 /// `GET /api/users`: every user, oldest first, each with its own workspace links (owner only).
 pub async fn list(
     State(state): State<AppState>,
     CurrentUser(me): CurrentUser,
-) -> ApiResult<Json<Vec<UserV0>>> {
+) -> ApiResult<Response> {
     require_owner(&me)?;
-    let users = state.db.list_users().await?;
-    let mut names = state.db.workspace_names_by_user().await?;
-    Ok(Json(
-        users
-            .into_iter()
-            .map(|u| {
-                let workspaces = names.remove(&u.id).unwrap_or_default();
-                u.to_v0(workspaces)
-            })
-            .collect(),
-    ))
+    Ok(json_bytes(state.db.snapshot().await?.users_json()))
+}
+
+/// A body already serialised as JSON.
+fn json_bytes(body: axum::body::Bytes) -> Response {
+    ([(CONTENT_TYPE, "application/json")], body).into_response()
 }
 
 /// `POST /api/users`: 401 → 422 → 403 → 409, then the user and its links, answered with 200.
