@@ -330,3 +330,33 @@ async fn seeded_servers_never_hand_out_an_id_twice_after_new_fixtures() -> TestR
     assert_eq!(status, 200);
     Ok(())
 }
+
+#[rstest]
+#[case::br_anywhere_wins("gzip;q=0.5, br;q=0.1", Some("br"))]
+#[case::q_zero_is_ignored("br;q=0", Some("br"))]
+#[case::substring_counts("brotli", Some("br"))]
+#[case::gzip_when_no_br("deflate, gzip;q=0", Some("gzip"))]
+#[case::case_sensitive("GZIP", None)]
+#[case::nothing_known("identity", None)]
+#[tokio::test]
+async fn accept_encoding_is_read_as_the_real_server_reads_it(
+    #[case] header: &str,
+    #[case] expected: Option<&str>,
+) -> TestResult {
+    let app = TestApp::spawn().await;
+    let raw = reqwest::Client::builder().no_proxy().no_gzip().build()?;
+    let response = raw
+        .get(app.url("/api/users"))
+        .header("X-Argilla-Api-Key", OWNER_KEY)
+        .header("Accept-Encoding", header)
+        .send()
+        .await?;
+    assert_eq!(
+        response
+            .headers()
+            .get("content-encoding")
+            .and_then(|v| v.to_str().ok()),
+        expected
+    );
+    Ok(())
+}

@@ -2,9 +2,10 @@
 
 use axum::extract::Request;
 use axum::http::header::{
-    ACCESS_CONTROL_ALLOW_CREDENTIALS, ACCESS_CONTROL_ALLOW_HEADERS, ACCESS_CONTROL_ALLOW_METHODS,
-    ACCESS_CONTROL_ALLOW_ORIGIN, ACCESS_CONTROL_MAX_AGE, ACCESS_CONTROL_REQUEST_HEADERS,
-    ACCESS_CONTROL_REQUEST_METHOD, CONTENT_ENCODING, CONTENT_TYPE, COOKIE, ORIGIN, VARY,
+    ACCEPT_ENCODING, ACCESS_CONTROL_ALLOW_CREDENTIALS, ACCESS_CONTROL_ALLOW_HEADERS,
+    ACCESS_CONTROL_ALLOW_METHODS, ACCESS_CONTROL_ALLOW_ORIGIN, ACCESS_CONTROL_MAX_AGE,
+    ACCESS_CONTROL_REQUEST_HEADERS, ACCESS_CONTROL_REQUEST_METHOD, CONTENT_ENCODING, CONTENT_TYPE,
+    COOKIE, ORIGIN, VARY,
 };
 use axum::http::{HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
@@ -30,6 +31,35 @@ pub async fn method_not_allowed(method: Method) -> ApiError {
 }
 
 const ALLOWED_METHODS: &str = "DELETE, GET, HEAD, OPTIONS, PATCH, POST, PUT";
+
+/// The real server's compression middleware picks brotli when `br` appears anywhere in
+/// `Accept-Encoding`, else gzip when `gzip` does (case-sensitive, q-values ignored). Rewriting
+/// the header to that one choice makes the standard compression layer answer the same way.
+pub async fn accept_encoding_as_the_real_server(mut request: Request, next: Next) -> Response {
+    let chosen = request.headers().get(ACCEPT_ENCODING).map(|value| {
+        let value = value.as_bytes();
+        let contains = |needle: &[u8]| value.windows(needle.len()).any(|w| w == needle);
+        if contains(b"br") {
+            Some("br")
+        } else if contains(b"gzip") {
+            Some("gzip")
+        } else {
+            None
+        }
+    });
+    match chosen {
+        Some(Some(coding)) => {
+            request
+                .headers_mut()
+                .insert(ACCEPT_ENCODING, HeaderValue::from_static(coding));
+        }
+        Some(None) => {
+            request.headers_mut().remove(ACCEPT_ENCODING);
+        }
+        None => {}
+    }
+    next.run(request).await
+}
 
 /// The real server sends `vary: Accept-Encoding` only on the answers it compressed; the
 /// compression layer adds it to every answer it could have compressed.

@@ -46,6 +46,10 @@ pub fn router(state: AppState, max_body_bytes: usize) -> Router {
         .layer(axum::middleware::from_fn(
             fallback::vary_only_when_compressed,
         ))
+        // Outside the compression layer: it must see the rewritten Accept-Encoding.
+        .layer(axum::middleware::from_fn(
+            fallback::accept_encoding_as_the_real_server,
+        ))
         .layer(axum::middleware::from_fn(fallback::cors))
         .layer(
             // One INFO line per request (method, path, status, latency); headers are not logged,
