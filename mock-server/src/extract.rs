@@ -292,7 +292,7 @@ async fn decode(text: String) -> Result<PyValue, LoadError> {
 }
 
 /// FastAPI's answer to a body it could not read or decode (other than a JSON syntax error).
-fn body_parse_error() -> ApiError {
+pub(crate) fn body_parse_error() -> ApiError {
     ApiError::BadRequestPlain("There was an error parsing the body".into())
 }
 

@@ -63,9 +63,16 @@ impl TokenKeys {
 
     /// A signed token for `username`.
     pub fn issue(&self, username: &str) -> jsonwebtoken::errors::Result<String> {
+        self.sign(
+            username,
+            chrono::Utc::now().timestamp() + TOKEN_LIFETIME_SECS,
+        )
+    }
+
+    fn sign(&self, username: &str, exp: i64) -> jsonwebtoken::errors::Result<String> {
         let claims = Claims {
             sub: username.to_owned(),
-            exp: chrono::Utc::now().timestamp() + TOKEN_LIFETIME_SECS,
+            exp,
         };
         jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
     }
@@ -85,11 +92,7 @@ impl TokenKeys {
         username: &str,
         ago_secs: i64,
     ) -> jsonwebtoken::errors::Result<String> {
-        let claims = Claims {
-            sub: username.to_owned(),
-            exp: chrono::Utc::now().timestamp() - ago_secs,
-        };
-        jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
+        self.sign(username, chrono::Utc::now().timestamp() - ago_secs)
     }
 }
 

@@ -29,6 +29,7 @@ use crate::control::faults::{Outcome, Plan};
 use crate::control::journal::{masked_body, masked_headers, AppliedFault, JournalEntry};
 use crate::control::{is_valid_namespace, Instance, MockCore, NamespaceError};
 use crate::error::ApiError;
+use crate::extract::body_parse_error;
 
 /// How long a client may take to send a request's headers before the connection is closed.
 const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(30);
@@ -268,7 +269,7 @@ async fn serve_api(
             let error = if e.downcast_ref::<LengthLimitError>().is_some() {
                 ApiError::PayloadTooLarge
             } else {
-                ApiError::BadRequestPlain("There was an error parsing the body".into())
+                body_parse_error()
             };
             let response = error.into_response();
             entry.status = Some(response.status().as_u16());
