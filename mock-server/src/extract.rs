@@ -100,8 +100,8 @@ impl<S: Send + Sync> FromRequestParts<S> for PathIds {
             .map_err(|_| ApiError::RouteNotFound)?;
         let mut ids = Vec::new();
         let mut errors = Vec::new();
-        // Segments are matched to the route's `{name}`s by position, from the end (inside a
-        // nested router the URI has lost its prefix, the template has not), and percent-decoded
+        // Segments are matched to the route's `{name}`s by position, from the end (so a prefix
+        // the URI has and the template lacks does not shift them), and percent-decoded
         // lossily as uvicorn does (so `%FF` is a malformed id, 422, not an unroutable path).
         let mut params: Vec<(&str, String)> = template
             .as_str()

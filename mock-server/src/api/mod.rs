@@ -4,11 +4,16 @@
 //! (e.g. Argilla 2.x) gets its own module beside these.
 
 mod fallback;
+mod routes;
 mod v0;
 mod v1;
 
+pub use routes::RouteTable;
+
 use axum::extract::DefaultBodyLimit;
-use axum::response::IntoResponse;
+use axum::http::header::CONTENT_TYPE;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
 use axum::Router;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::predicate::SizeAbove;
@@ -24,12 +29,22 @@ use crate::state::AppState;
 /// server's middleware does).
 const COMPRESS_FROM_BYTES: u16 = 512;
 
+/// The OpenAPI document of [`routes`], served at `/openapi.json` and where the real server
+/// serves its own, `/api/docs/spec.json`.
+pub const OPENAPI_JSON: &str = include_str!("openapi.json");
+
+/// Every Argilla endpoint the mock serves, v0 then v1.
+pub fn routes() -> RouteTable {
+    v0::routes().merge(v1::routes())
+}
+
 /// The whole API as a router, with the real server's middleware: CORS, compression, a body
 /// limit, and request tracing.
 pub fn router(state: AppState, max_body_bytes: usize) -> Router {
-    Router::new()
-        .nest("/api/v1", v1::router())
-        .nest("/api", v0::router())
+    routes()
+        .into_router()
+        .route("/openapi.json", get(openapi))
+        .route("/api/docs/spec.json", get(openapi))
         .fallback(fallback::unknown_path)
         .method_not_allowed_fallback(fallback::method_not_allowed)
         .layer(DefaultBodyLimit::max(max_body_bytes))
@@ -59,4 +74,8 @@ pub fn router(state: AppState, max_body_bytes: usize) -> Router {
                 .on_response(DefaultOnResponse::new().level(Level::INFO)),
         )
         .with_state(state)
+}
+
+async fn openapi() -> Response {
+    ([(CONTENT_TYPE, "application/json")], OPENAPI_JSON).into_response()
 }

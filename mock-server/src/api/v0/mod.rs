@@ -20,26 +20,26 @@ mod security;
 mod users;
 mod workspaces;
 
-use axum::routing::{delete, get, post};
-use axum::Router;
+use super::routes::RouteTable;
 
-use crate::state::AppState;
-
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/me", get(users::me))
-        .route("/users", get(users::list).post(users::create))
-        .route("/users/{user_id}", delete(users::delete))
-        .route("/_info", get(info::info))
-        .route("/_status", get(info::status))
-        .route("/security/token", post(security::login))
-        .route(
-            "/workspaces",
-            get(workspaces::list).post(workspaces::create),
+pub fn routes() -> RouteTable {
+    RouteTable::new()
+        .get("/api/me", users::me)
+        .get("/api/users", users::list)
+        .post("/api/users", users::create)
+        .delete("/api/users/{user_id}", users::delete)
+        .get("/api/_info", info::info)
+        .get("/api/_status", info::status)
+        .post("/api/security/token", security::login)
+        .get("/api/workspaces", workspaces::list)
+        .post("/api/workspaces", workspaces::create)
+        .get("/api/workspaces/{workspace_id}/users", workspaces::members)
+        .post(
+            "/api/workspaces/{workspace_id}/users/{user_id}",
+            workspaces::add_member,
         )
-        .route("/workspaces/{workspace_id}/users", get(workspaces::members))
-        .route(
-            "/workspaces/{workspace_id}/users/{user_id}",
-            post(workspaces::add_member).delete(workspaces::remove_member),
+        .delete(
+            "/api/workspaces/{workspace_id}/users/{user_id}",
+            workspaces::remove_member,
         )
 }

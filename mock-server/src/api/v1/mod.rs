@@ -11,17 +11,12 @@
 
 mod workspaces;
 
-use axum::routing::get;
-use axum::Router;
+use super::routes::RouteTable;
 
-use crate::state::AppState;
-
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/me/workspaces", get(workspaces::mine))
-        .route("/users/{user_id}/workspaces", get(workspaces::of_user))
-        .route(
-            "/workspaces/{workspace_id}",
-            get(workspaces::get).delete(workspaces::delete),
-        )
+pub fn routes() -> RouteTable {
+    RouteTable::new()
+        .get("/api/v1/me/workspaces", workspaces::mine)
+        .get("/api/v1/users/{user_id}/workspaces", workspaces::of_user)
+        .get("/api/v1/workspaces/{workspace_id}", workspaces::get)
+        .delete("/api/v1/workspaces/{workspace_id}", workspaces::delete)
 }
