@@ -137,35 +137,3 @@ async fn a_bad_fixture_file_stops_start_up_naming_file_entry_and_field() -> Test
     std::fs::remove_dir_all(dir)?;
     Ok(())
 }
-
-#[tokio::test]
-async fn concurrent_creates_of_one_username_give_one_user_and_409s() -> TestResult {
-    let app = std::sync::Arc::new(TestApp::spawn().await);
-    let mut tasks = Vec::new();
-    for _ in 0..16 {
-        let app = app.clone();
-        tasks.push(tokio::spawn(async move {
-            let body = json!({"first_name": "R", "username": "racer", "password": "12345678"});
-            app.post_json("/api/users", Some(OWNER_KEY), &body)
-                .await
-                .status()
-                .as_u16()
-        }));
-    }
-    let mut statuses = Vec::new();
-    for task in tasks {
-        statuses.push(task.await?);
-    }
-    statuses.sort_unstable();
-    assert_eq!(
-        statuses.iter().filter(|s| **s == 200).count(),
-        1,
-        "{statuses:?}"
-    );
-    assert_eq!(
-        statuses.iter().filter(|s| **s == 409).count(),
-        15,
-        "{statuses:?}"
-    );
-    Ok(())
-}
