@@ -32,14 +32,20 @@ async fn run(config: Config) -> anyhow::Result<()> {
     // Listen for signals before announcing readiness: a supervisor may signal at once.
     let stop = shutdown_signal()?;
     let server = spawn(&config).await?;
-    let mut out = std::io::stdout().lock();
-    writeln!(out, "ARGILLA_API_URL={}", server.url())?;
-    writeln!(out, "ARGILLA_API_KEY={}", server.api_key().unwrap_or(""))?;
-    out.flush()?;
-    drop(out);
+    // A reader that took the first line and closed the pipe must not stop the server.
+    if let Err(e) = announce(&server.url(), server.api_key().unwrap_or("")) {
+        tracing::warn!(error = %e, "could not print the SDK variables to stdout");
+    }
     stop.await;
     tracing::info!("shutting down");
     server.stop().await
+}
+
+fn announce(url: &str, api_key: &str) -> std::io::Result<()> {
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "ARGILLA_API_URL={url}")?;
+    writeln!(out, "ARGILLA_API_KEY={api_key}")?;
+    out.flush()
 }
 
 /// A future that completes on Ctrl-C or SIGTERM, with both handlers installed now.

@@ -129,3 +129,31 @@ fn a_busy_port_is_reported_not_panicked() {
         "{stderr}"
     );
 }
+
+#[tokio::test]
+async fn a_reader_that_closes_stdout_after_the_first_line_does_not_stop_the_server(
+) -> Result<(), Box<dyn std::error::Error>> {
+    let mut child = Command::new(BIN)
+        .args(["--port", "0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()?;
+    let first = BufReader::new(child.stdout.take().expect("stdout"))
+        .lines()
+        .next()
+        .transpose()?
+        .unwrap_or_default();
+    // The pipe is closed now: the second line meets EPIPE.
+    let _server = Running(child);
+    let url = first.trim_start_matches("ARGILLA_API_URL=");
+    let client = reqwest::Client::builder().no_proxy().build()?;
+    for _ in 0..3 {
+        let response = client
+            .get(format!("{url}/api/me"))
+            .header("X-Argilla-Api-Key", "argilla.apikey")
+            .send()
+            .await?;
+        assert_eq!(response.status(), 200);
+    }
+    Ok(())
+}

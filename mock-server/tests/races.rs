@@ -74,7 +74,10 @@ async fn sixty_four_deletes_of_one_user_give_one_success_and_63_not_found() -> T
     assert!(!app.usernames().await.contains(&"doomed".to_owned()));
     // Its membership went with it.
     let members = app
-        .get(&format!("/api/workspaces/{ARGILLA_WS}/users"), Some(OWNER_KEY))
+        .get(
+            &format!("/api/workspaces/{ARGILLA_WS}/users"),
+            Some(OWNER_KEY),
+        )
         .await
         .json::<Value>()
         .await?;
@@ -193,7 +196,10 @@ async fn racing_membership_changes_end_consistent() -> TestResult {
             .await
             .json()
             .await?;
-        assert_eq!(theirs["items"].as_array().expect("items").len(), usize::from(!removed));
+        assert_eq!(
+            theirs["items"].as_array().expect("items").len(),
+            usize::from(!removed)
+        );
     }
     Ok(())
 }
