@@ -39,6 +39,11 @@ pub struct Config {
     #[arg(long, env = "ARGILLA_MOCK_MAX_BODY_BYTES", default_value_t = 2 * 1024 * 1024)]
     pub max_body_bytes: usize,
 
+    /// Milliseconds a connection may take to send a request's head, or to send more of its
+    /// body, before it is closed; a connection idle that long between requests is closed too.
+    #[arg(long, env = "ARGILLA_MOCK_READ_TIMEOUT_MS", default_value_t = 30_000)]
+    pub read_timeout_ms: u64,
+
     /// Make generated ids and API keys the same on every run.
     #[arg(long, env = "ARGILLA_MOCK_SEED")]
     pub seed: Option<u64>,
@@ -67,6 +72,7 @@ impl Default for Config {
             jwt_secret: None,
             argilla_version: "1.14.1".into(),
             max_body_bytes: 2 * 1024 * 1024,
+            read_timeout_ms: 30_000,
             seed: None,
             journal_size: 10_000,
             max_namespaces: 256,

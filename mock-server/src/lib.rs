@@ -17,6 +17,7 @@ pub mod ids;
 pub mod models;
 pub mod policy;
 pub mod python;
+pub mod request_body;
 pub mod security;
 mod serve;
 pub mod server;

@@ -15,7 +15,6 @@ use axum::http::header::{CONTENT_LENGTH, CONTENT_TYPE, RETRY_AFTER};
 use axum::http::{HeaderValue, Response, Uri};
 use axum::response::IntoResponse;
 use axum::Json;
-use http_body_util::{BodyExt, LengthLimitError, Limited};
 use hyper::body::Incoming;
 use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use hyper_util::server::conn::auto::Builder;
@@ -30,9 +29,8 @@ use crate::control::journal::{masked_body, masked_headers, AppliedFault, Journal
 use crate::control::{is_valid_namespace, Instance, MockCore, NamespaceError};
 use crate::error::ApiError;
 use crate::extract::body_parse_error;
-
-/// How long a client may take to send a request's headers before the connection is closed.
-const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(30);
+use crate::request_body::{read_limited, BodyError};
+use http_body_util::BodyExt;
 
 /// How long a graceful stop waits for requests in flight.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
@@ -44,6 +42,8 @@ enum Cut {
     Reset,
     #[error("connection closed without an answer by a fault rule")]
     Empty,
+    #[error("request body not received within the read timeout")]
+    SlowBody,
 }
 
 /// Serves connections until `stop` fires, then lets requests in flight finish.
@@ -52,7 +52,10 @@ pub async fn serve(listener: TcpListener, core: Arc<MockCore>, stop: oneshot::Re
     builder
         .http1()
         .timer(TokioTimer::new())
-        .header_read_timeout(HEADER_READ_TIMEOUT);
+        // Also closes idle keep-alive connections: the timer runs while hyper waits for the
+        // next request's head, so neither idle nor slow clients can hold connections forever.
+        .header_read_timeout(core.options.read_timeout);
+    let builder = Arc::new(builder);
     let graceful = GracefulShutdown::new();
     tokio::pin!(stop);
     loop {
@@ -73,18 +76,29 @@ pub async fn serve(listener: TcpListener, core: Arc<MockCore>, stop: oneshot::Re
             continue;
         };
         let socket = Arc::new(socket);
+        let read_timeout = core.options.read_timeout;
         let core = core.clone();
         let service = hyper::service::service_fn(move |req: Request<Incoming>| {
             let core = core.clone();
             let socket = socket.clone();
             async move { dispatch(core, req.map(Body::new), &socket).await }
         });
-        let connection = builder
-            .serve_connection_with_upgrades(TokioIo::new(stream), service)
-            .into_owned();
-        let connection = graceful.watch(connection);
+        let builder = builder.clone();
+        let watcher = graceful.watcher();
         tokio::spawn(async move {
-            if let Err(e) = connection.await {
+            // hyper-util reads the first bytes (HTTP/1 or HTTP/2?) with no timer of its own: a
+            // client that connects and sends nothing would hold its connection forever.
+            if tokio::time::timeout(read_timeout, stream.readable())
+                .await
+                .is_err()
+            {
+                tracing::debug!(%peer, "closed a connection that sent nothing");
+                return;
+            }
+            let connection = builder
+                .serve_connection_with_upgrades(TokioIo::new(stream), service)
+                .into_owned();
+            if let Err(e) = watcher.watch(connection).await {
                 tracing::debug!(error = %e, %peer, "connection ended with an error");
             }
         });
@@ -257,16 +271,29 @@ async fn serve_api(
         duration_ms: 0.0,
         fault: None,
     };
+    let declared_length = parts
+        .headers
+        .get(CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
     // The body is read here, once, for the journal; the API sees the same bytes.
-    let bytes = match Limited::new(body, core.options.max_body_bytes)
-        .collect()
-        .await
-    {
-        Ok(collected) => collected.to_bytes(),
+    let read = read_limited(
+        body,
+        declared_length,
+        core.options.max_body_bytes,
+        core.options.read_timeout,
+    )
+    .await;
+    let bytes = match read {
+        Ok(bytes) => bytes,
+        Err(BodyError::Stalled) => {
+            finish(core, entry, started);
+            return Err(Cut::SlowBody);
+        }
         Err(e) => {
             // Over the limit is 413; a body the client broke off or garbled is the 400 FastAPI
             // gives for a body it cannot read.
-            let error = if e.downcast_ref::<LengthLimitError>().is_some() {
+            let error = if e == BodyError::TooLarge {
                 ApiError::PayloadTooLarge
             } else {
                 body_parse_error()

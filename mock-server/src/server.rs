@@ -187,6 +187,7 @@ async fn start(config: &Config, fixtures_json: Option<&str>) -> anyhow::Result<M
         admin_enabled: !config.no_admin,
         max_namespaces: config.max_namespaces,
         max_body_bytes: config.max_body_bytes,
+        read_timeout: std::time::Duration::from_millis(config.read_timeout_ms),
         version: Arc::from(config.argilla_version.as_str()),
         seed: config.seed,
         tokens: Arc::new(match &config.jwt_secret {

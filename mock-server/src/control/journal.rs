@@ -1,8 +1,8 @@
 //! The request journal: what clients sent and what they got, in a bounded ring.
 //!
 //! Secrets never enter it: API keys, bearer tokens and passwords are masked before an entry is
-//! stored. The ring has a fixed capacity (WireMock's unbounded journal is a known way to run a
-//! long test suite out of memory); the oldest entries are dropped first.
+//! stored. The ring is bounded twice, by entries and by bytes (WireMock's unbounded journal is a
+//! known way to run a long test suite out of memory); the oldest entries are dropped first.
 
 use std::collections::VecDeque;
 use std::sync::Mutex;
@@ -56,6 +56,10 @@ pub struct JournalQuery {
     pub since: Option<u64>,
 }
 
+/// The most the kept entries may weigh together (see [`JournalEntry::weight`]): 10,000 entries
+/// of 64 KiB bodies would otherwise be 640 MB.
+pub const MAX_JOURNAL_BYTES: usize = 32 * 1024 * 1024;
+
 #[derive(Debug)]
 pub struct Journal {
     capacity: usize,
@@ -65,7 +69,26 @@ pub struct Journal {
 #[derive(Debug, Default)]
 struct Ring {
     next_seq: u64,
-    entries: VecDeque<JournalEntry>,
+    /// Each entry with its weight.
+    entries: VecDeque<(JournalEntry, usize)>,
+    bytes: usize,
+}
+
+impl JournalEntry {
+    /// Roughly the bytes the entry holds: its strings and its body as JSON text.
+    pub fn weight(&self) -> usize {
+        let strings = self.time.len()
+            + self.method.len()
+            + self.path.len()
+            + self.query.as_ref().map_or(0, String::len)
+            + self.namespace.as_ref().map_or(0, String::len);
+        let headers: usize = self.headers.iter().map(|(n, v)| n.len() + v.len()).sum();
+        let body = self
+            .body
+            .as_ref()
+            .map_or(0, |b| serde_json::to_vec(b).map_or(0, |v| v.len()));
+        std::mem::size_of::<JournalEntry>() + strings + headers + body
+    }
 }
 
 impl Journal {
@@ -76,6 +99,7 @@ impl Journal {
             inner: Mutex::new(Ring {
                 next_seq: 1,
                 entries: VecDeque::with_capacity(capacity.min(1024)),
+                bytes: 0,
             }),
         }
     }
@@ -89,13 +113,24 @@ impl Journal {
         if self.capacity == 0 {
             return;
         }
+        let weight = entry.weight();
         let mut ring = self.inner.lock().unwrap_or_else(|e| e.into_inner());
         entry.seq = ring.next_seq;
         ring.next_seq += 1;
-        if ring.entries.len() == self.capacity {
-            ring.entries.pop_front();
+        while ring.entries.len() >= self.capacity
+            || (!ring.entries.is_empty() && ring.bytes + weight > MAX_JOURNAL_BYTES)
+        {
+            if let Some((_, dropped)) = ring.entries.pop_front() {
+                ring.bytes -= dropped;
+            }
         }
-        ring.entries.push_back(entry);
+        ring.bytes += weight;
+        ring.entries.push_back((entry, weight));
+    }
+
+    /// What the kept entries weigh together (bounded by [`MAX_JOURNAL_BYTES`] plus one entry).
+    pub fn bytes(&self) -> usize {
+        self.inner.lock().unwrap_or_else(|e| e.into_inner()).bytes
     }
 
     /// Entries matching the query (and namespace, when given), oldest first.
@@ -103,6 +138,7 @@ impl Journal {
         let ring = self.inner.lock().unwrap_or_else(|e| e.into_inner());
         ring.entries
             .iter()
+            .map(|(e, _)| e)
             .filter(|e| namespace.is_none_or(|ns| e.namespace.as_deref() == ns))
             .filter(|e| {
                 query
@@ -121,8 +157,9 @@ impl Journal {
         let mut ring = self.inner.lock().unwrap_or_else(|e| e.into_inner());
         match namespace {
             None => ring.entries.clear(),
-            Some(ns) => ring.entries.retain(|e| e.namespace.as_deref() != ns),
+            Some(ns) => ring.entries.retain(|(e, _)| e.namespace.as_deref() != ns),
         }
+        ring.bytes = ring.entries.iter().map(|(_, weight)| weight).sum();
     }
 
     pub fn len(&self) -> usize {
@@ -289,6 +326,25 @@ mod tests {
             None,
         );
         assert_eq!(since.len(), 1);
+    }
+
+    #[test]
+    fn big_bodies_are_bounded_by_bytes_not_only_by_count() {
+        let journal = Journal::new(10_000);
+        let body = Value::String("x".repeat(MAX_KEPT_BODY - 100));
+        // 600 × 64 KiB is more than the budget.
+        for i in 0..600 {
+            let mut big = entry(&format!("/{i}"));
+            big.body = Some(body.clone());
+            journal.record(big);
+        }
+        let one = journal.find(&JournalQuery::default(), None)[0].weight();
+        assert!(journal.bytes() <= MAX_JOURNAL_BYTES, "{}", journal.bytes());
+        assert_eq!(journal.len(), MAX_JOURNAL_BYTES / one, "as many as fit");
+        let kept = journal.find(&JournalQuery::default(), None);
+        assert_eq!(kept.last().map(|e| e.seq), Some(600), "the newest are kept");
+        journal.clear(None);
+        assert_eq!(journal.bytes(), 0);
     }
 
     #[test]

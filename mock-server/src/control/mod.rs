@@ -31,6 +31,8 @@ pub struct CoreOptions {
     /// How many namespaces may be open at once.
     pub max_namespaces: usize,
     pub max_body_bytes: usize,
+    /// How long a request's head, or the next piece of its body, may take to arrive.
+    pub read_timeout: std::time::Duration,
     pub version: Arc<str>,
     pub seed: Option<u64>,
     pub tokens: Arc<TokenKeys>,
