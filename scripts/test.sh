@@ -33,3 +33,6 @@ for version in $SDK_VERSIONS; do
     --known-failing contract-tests/adapters/python-argilla/known-failing.txt \
     --junit "target/contract/argilla-$version.junit.xml" --report "target/contract/argilla-$version.ndjson"
 done
+
+echo "== spec-driven fuzzing: Schemathesis from /openapi.json, bounded (scripts/fuzz.sh 1000 for >10,000 requests)"
+ARGILLA_MOCK_BIN="$PWD/target/debug/argilla-mock" bash scripts/fuzz.sh "${FUZZ_EXAMPLES:-40}"
