@@ -157,3 +157,67 @@ async fn a_reader_that_closes_stdout_after_the_first_line_does_not_stop_the_serv
     }
     Ok(())
 }
+
+#[tokio::test]
+async fn secrets_never_reach_the_log_even_at_trace_level() -> Result<(), Box<dyn std::error::Error>>
+{
+    let log_path =
+        std::env::temp_dir().join(format!("argilla-mock-log-{}.txt", uuid::Uuid::new_v4()));
+    let mut child = Command::new(BIN)
+        .args(["--port", "0"])
+        .env("RUST_LOG", "trace")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::from(std::fs::File::create(&log_path)?))
+        .spawn()?;
+    let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
+    let url = lines
+        .next()
+        .transpose()?
+        .unwrap_or_default()
+        .replace("ARGILLA_API_URL=", "");
+    let server = Running(child);
+    let client = reqwest::Client::builder().no_proxy().build()?;
+    let token: serde_json::Value = client
+        .post(format!("{url}/api/security/token"))
+        .form(&[("username", "argilla"), ("password", "1234")])
+        .send()
+        .await?
+        .json()
+        .await?;
+    let token = token["access_token"].as_str().expect("token").to_owned();
+    let created: serde_json::Value = client
+        .post(format!("{url}/api/users"))
+        .header("X-Argilla-Api-Key", "argilla.apikey")
+        .json(&serde_json::json!({"first_name": "S", "username": "quiet", "password": "sup3rs3cretpw"}))
+        .send()
+        .await?
+        .json()
+        .await?;
+    let new_key = created["api_key"].as_str().expect("key").to_owned();
+    for auth in [
+        ("X-Argilla-Api-Key", new_key.clone()),
+        ("Authorization", format!("Bearer {token}")),
+        ("X-Argilla-Api-Key", "wrong-key-xyz".to_owned()),
+    ] {
+        client
+            .get(format!("{url}/api/me"))
+            .header(auth.0, &auth.1)
+            .send()
+            .await?;
+    }
+    drop(server);
+    let log = std::fs::read_to_string(&log_path)?;
+    let _ = std::fs::remove_file(&log_path);
+    assert!(log.contains("/api/me"), "requests are logged: {log}");
+    for secret in [
+        "argilla.apikey",
+        "password=1234",
+        "sup3rs3cretpw",
+        new_key.as_str(),
+        token.as_str(),
+        "wrong-key-xyz",
+    ] {
+        assert!(!log.contains(secret), "the log shows {secret:?}");
+    }
+    Ok(())
+}
