@@ -57,6 +57,7 @@ pub async fn serve(listener: TcpListener, core: Arc<MockCore>, stop: oneshot::Re
         .header_read_timeout(core.options.read_timeout);
     let builder = Arc::new(builder);
     let graceful = GracefulShutdown::new();
+    let (stopping, closing) = tokio::sync::watch::channel(false);
     tokio::pin!(stop);
     loop {
         let (stream, peer) = tokio::select! {
@@ -85,15 +86,20 @@ pub async fn serve(listener: TcpListener, core: Arc<MockCore>, stop: oneshot::Re
         });
         let builder = builder.clone();
         let watcher = graceful.watcher();
+        let closing = closing.clone();
         tokio::spawn(async move {
             // hyper-util reads the first bytes (HTTP/1 or HTTP/2?) with no timer of its own: a
             // client that connects and sends nothing would hold its connection forever.
-            if tokio::time::timeout(read_timeout, stream.readable())
-                .await
-                .is_err()
-            {
-                tracing::debug!(%peer, "closed a connection that sent nothing");
-                return;
+            let mut closing = closing;
+            tokio::select! {
+                first_byte = tokio::time::timeout(read_timeout, stream.readable()) => {
+                    if first_byte.is_err() {
+                        tracing::debug!(%peer, "closed a connection that sent nothing");
+                        return;
+                    }
+                }
+                // Not yet watched by the graceful shutdown: drop it when the server stops.
+                _ = closing.wait_for(|stopping| *stopping) => return,
             }
             let connection = builder
                 .serve_connection_with_upgrades(TokioIo::new(stream), service)
@@ -104,6 +110,7 @@ pub async fn serve(listener: TcpListener, core: Arc<MockCore>, stop: oneshot::Re
         });
     }
     drop(listener);
+    let _ = stopping.send(true);
     if tokio::time::timeout(SHUTDOWN_GRACE, graceful.shutdown())
         .await
         .is_err()

@@ -305,3 +305,13 @@ async fn the_journal_stays_within_its_bound_under_load() -> TestResult {
     assert_eq!(seqs, expected, "the newest 100 of 2,048, in order");
     Ok(())
 }
+
+#[tokio::test]
+async fn a_silent_connection_is_closed_when_the_server_stops() -> TestResult {
+    let app = TestApp::spawn().await;
+    let mut silent = TcpStream::connect(addr(&app)).await?;
+    app.server.stop().await?;
+    // Closed by the stop, not 30 s later by the read timeout.
+    assert!(read_until_closed(&mut silent).await.is_some());
+    Ok(())
+}
