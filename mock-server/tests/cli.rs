@@ -1,32 +1,20 @@
 //! The `argilla-mock` binary: its first two stdout lines, its flags, and a clean stop.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+mod common;
 
-const BIN: &str = env!("CARGO_BIN_EXE_argilla-mock");
+use std::process::{Command, Stdio};
 
-struct Running(Child);
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
+use common::binary::{spawn_reading, start_binary, start_command, Running, BIN};
 
 /// Starts the binary and reads its first two stdout lines (printed once it accepts connections).
 fn start(args: &[&str]) -> (Running, String, String) {
-    let mut child = Command::new(BIN)
-        .args(args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("binary starts");
-    let stdout = child.stdout.take().expect("stdout");
-    let mut lines = BufReader::new(stdout).lines();
-    let url = lines.next().and_then(Result::ok).unwrap_or_default();
-    let key = lines.next().and_then(Result::ok).unwrap_or_default();
-    (Running(child), url, key)
+    let mut command = Command::new(BIN);
+    command.args(args).stderr(Stdio::null());
+    let (running, lines) = spawn_reading(command, 2);
+    let mut lines = lines.into_iter();
+    let url = lines.next().unwrap_or_default();
+    let key = lines.next().unwrap_or_default();
+    (running, url, key)
 }
 
 #[tokio::test]
@@ -40,32 +28,30 @@ async fn the_binary_prints_the_sdk_variables_then_serves() -> Result<(), Box<dyn
     assert_eq!(key_line, "ARGILLA_API_KEY=argilla.apikey");
     let url = url_line.trim_start_matches("ARGILLA_API_URL=");
     let client = reqwest::Client::builder().no_proxy().build()?;
+    assert_eq!(me_status(&client, url).await?, 200);
+    Ok(())
+}
+
+/// The status of `GET /api/me` with the default owner's key.
+async fn me_status(client: &reqwest::Client, url: &str) -> reqwest::Result<u16> {
     let response = client
         .get(format!("{url}/api/me"))
         .header("X-Argilla-Api-Key", "argilla.apikey")
         .send()
         .await?;
-    assert_eq!(response.status(), 200);
-    Ok(())
+    Ok(response.status().as_u16())
 }
 
 #[tokio::test]
 async fn environment_variables_configure_the_binary() -> Result<(), Box<dyn std::error::Error>> {
     let fixtures = concat!(env!("CARGO_MANIFEST_DIR"), "/../fixtures/minimal.json");
-    let mut child = Command::new(BIN)
+    let mut command = Command::new(BIN);
+    command
         .env("ARGILLA_MOCK_PORT", "0")
         .env("ARGILLA_MOCK_FIXTURES", fixtures)
         .env("ARGILLA_MOCK_ARGILLA_VERSION", "1.13.3")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()?;
-    let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
-    let url = lines
-        .next()
-        .transpose()?
-        .unwrap_or_default()
-        .replace("ARGILLA_API_URL=", "");
-    let _server = Running(child);
+        .stderr(Stdio::null());
+    let (_server, url) = start_command(command);
     let client = reqwest::Client::builder().no_proxy().build()?;
     let info: serde_json::Value = client
         .get(format!("{url}/api/_info"))
@@ -133,27 +119,11 @@ fn a_busy_port_is_reported_not_panicked() {
 #[tokio::test]
 async fn a_reader_that_closes_stdout_after_the_first_line_does_not_stop_the_server(
 ) -> Result<(), Box<dyn std::error::Error>> {
-    let mut child = Command::new(BIN)
-        .args(["--port", "0"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()?;
-    let first = BufReader::new(child.stdout.take().expect("stdout"))
-        .lines()
-        .next()
-        .transpose()?
-        .unwrap_or_default();
-    // The pipe is closed now: the second line meets EPIPE.
-    let _server = Running(child);
-    let url = first.trim_start_matches("ARGILLA_API_URL=");
+    // Only the first line is read; the pipe is closed, so the second line meets EPIPE.
+    let (_server, url) = start_binary(&["--port", "0"]);
     let client = reqwest::Client::builder().no_proxy().build()?;
     for _ in 0..3 {
-        let response = client
-            .get(format!("{url}/api/me"))
-            .header("X-Argilla-Api-Key", "argilla.apikey")
-            .send()
-            .await?;
-        assert_eq!(response.status(), 200);
+        assert_eq!(me_status(&client, &url).await?, 200);
     }
     Ok(())
 }
@@ -163,19 +133,12 @@ async fn secrets_never_reach_the_log_even_at_trace_level() -> Result<(), Box<dyn
 {
     let log_path =
         std::env::temp_dir().join(format!("argilla-mock-log-{}.txt", uuid::Uuid::new_v4()));
-    let mut child = Command::new(BIN)
+    let mut command = Command::new(BIN);
+    command
         .args(["--port", "0"])
         .env("RUST_LOG", "trace")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::from(std::fs::File::create(&log_path)?))
-        .spawn()?;
-    let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
-    let url = lines
-        .next()
-        .transpose()?
-        .unwrap_or_default()
-        .replace("ARGILLA_API_URL=", "");
-    let server = Running(child);
+        .stderr(Stdio::from(std::fs::File::create(&log_path)?));
+    let (server, url) = start_command(command);
     let client = reqwest::Client::builder().no_proxy().build()?;
     let token: serde_json::Value = client
         .post(format!("{url}/api/security/token"))

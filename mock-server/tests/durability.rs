@@ -3,49 +3,22 @@
 //! is there, whole (its key works, its workspace link is there), and nothing else from the burst
 //! is there half-made.
 
+mod common;
+
 use std::collections::BTreeSet;
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use serde_json::{json, Value};
 use sqlx::Connection;
 
-const BIN: &str = env!("CARGO_BIN_EXE_argilla-mock");
-const OWNER_KEY: &str = "argilla.apikey";
+use common::binary::start_binary;
+use common::OWNER_KEY;
+
 const ATTEMPTS: usize = 1000;
 const WORKERS: usize = 8;
 /// The kill comes once this many creates were acknowledged, with `WORKERS` more in flight.
 const KILL_AFTER: usize = 500;
-
-struct Running(Child);
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-/// Starts the binary on `database` and returns it with its URL (printed once it accepts).
-fn start(database: &str) -> (Running, String) {
-    let mut child = Command::new(BIN)
-        .args(["--port", "0", "--database", database])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("binary starts");
-    let stdout = child.stdout.take().expect("stdout");
-    let line = BufReader::new(stdout)
-        .lines()
-        .next()
-        .and_then(Result::ok)
-        .unwrap_or_default();
-    let url = line.trim_start_matches("ARGILLA_API_URL=").to_owned();
-    assert!(url.starts_with("http://127.0.0.1:"), "{line}");
-    (Running(child), url)
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn sigkill_during_a_burst_of_creates_loses_no_acknowledged_user() {
@@ -53,7 +26,7 @@ async fn sigkill_during_a_burst_of_creates_loses_no_acknowledged_user() {
     std::fs::create_dir_all(&dir).expect("temp dir");
     let file = dir.join("mock.db");
     let database = format!("sqlite:{}", file.display());
-    let (server, url) = start(&database);
+    let (server, url) = start_binary(&["--port", "0", "--database", &database]);
     let server = Arc::new(Mutex::new(server));
     let http = reqwest::Client::builder()
         .no_proxy()
@@ -126,7 +99,7 @@ async fn sigkill_during_a_burst_of_creates_loses_no_acknowledged_user() {
     assert_eq!(check, "ok");
     db.close().await.expect("close");
 
-    let (_server, url) = start(&database);
+    let (_server, url) = start_binary(&["--port", "0", "--database", &database]);
     let users: Vec<Value> = http
         .get(format!("{url}/api/users"))
         .header("X-Argilla-Api-Key", OWNER_KEY)

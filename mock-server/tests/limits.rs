@@ -3,8 +3,6 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -104,26 +102,9 @@ fn rss_kib(pid: u32) -> Option<u64> {
     line.split_whitespace().nth(1)?.parse().ok()
 }
 
-struct Running(Child);
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
 #[tokio::test]
 async fn memory_stays_flat_while_oversized_bodies_are_refused() -> TestResult {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_argilla-mock"))
-        .args(["--port", "0"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()?;
-    let stdout = child.stdout.take().expect("stdout");
-    let url_line = BufReader::new(stdout).lines().next().transpose()?;
-    let child = Running(child);
-    let url = url_line.unwrap_or_default().replace("ARGILLA_API_URL=", "");
+    let (child, url) = common::binary::start_binary(&["--port", "0"]);
     let Some(before) = rss_kib(child.0.id()) else {
         eprintln!("no /proc here: memory not measured");
         return Ok(());
@@ -176,25 +157,15 @@ async fn oversized_headers_get_431_and_the_server_keeps_serving() -> TestResult 
         "GET /api/me HTTP/1.1\r\nHost: x\r\nX-Argilla-Api-Key: argilla.apikey\r\nX-Big: {}\r\n\r\n",
         "x".repeat(1024 * 1024)
     );
-    let answer = raw_exchange(&address, huge.as_bytes())
-        .await
-        .expect("answered");
-    assert!(
-        answer.starts_with(b"HTTP/1.1 431"),
-        "{}",
-        String::from_utf8_lossy(&answer)
-    );
-
     let many: String = (0..200).map(|i| format!("X-H{i}: v\r\n")).collect();
     let many = format!("GET /api/me HTTP/1.1\r\nHost: x\r\n{many}\r\n");
-    let answer = raw_exchange(&address, many.as_bytes())
-        .await
-        .expect("answered");
-    assert!(
-        answer.starts_with(b"HTTP/1.1 431"),
-        "{}",
-        String::from_utf8_lossy(&answer)
-    );
+    for head in [huge, many] {
+        let answer = raw_exchange(&address, head.as_bytes())
+            .await
+            .expect("answered");
+        let text = String::from_utf8_lossy(&answer);
+        assert!(text.starts_with("HTTP/1.1 431"), "{text}");
+    }
 
     // 64 KiB of headers is still a request (the limit is hyper's ~400 KiB and 100 headers).
     let response = app.get("/api/me", Some(OWNER_KEY)).await;

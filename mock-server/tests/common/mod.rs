@@ -2,6 +2,8 @@
 
 #![allow(dead_code)]
 
+pub mod binary;
+
 use argilla_mock::{spawn, Config, MockServer};
 use reqwest::{Method, Response};
 use serde_json::Value;
