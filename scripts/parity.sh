@@ -5,7 +5,8 @@
 # Starts a fresh real server with ../shared/oracle/start-real-argilla.sh (first run ~60 s for
 # its venv, then ~7 s) on $PARITY_REAL_PORT (default 6910), builds and starts the mock with
 # fixtures/minimal.json (a fresh install's state) on a free port, runs scripts/parity.py, and
-# stops both. Prints "parity: N equal / M compared; ..." and fails on any unexpected difference.
+# stops both. Prints "parity: N equal / M compared; ..." and fails on any unexpected difference;
+# then checks the auth matrix's table (mock-server/tests/auth_matrix.rs) against the real server.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ORACLE="${ARGILLA_ORACLE_SCRIPTS:-../shared/oracle}"
@@ -31,3 +32,8 @@ done
 mock_url=$(sed -n 's/^ARGILLA_API_URL=//p' "$mock_out")
 [ -n "$mock_url" ] || { echo "argilla-mock did not start" >&2; exit 1; }
 python3 scripts/parity.py "http://127.0.0.1:$REAL_PORT" "$mock_url" "$@"
+# The auth matrix's table (16 endpoints x 10 callers), asked of the real server. It runs last: it
+# creates users and workspaces there.
+echo "== auth matrix against the real server"
+ARGILLA_ORACLE_URL="http://127.0.0.1:$REAL_PORT" \
+  cargo test --locked -q -p argilla-mock --test auth_matrix -- --ignored
