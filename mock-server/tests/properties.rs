@@ -37,6 +37,32 @@ fn to_serde(v: &PyValue) -> Value {
     }
 }
 
+/// Equal as JSON values, numbers compared by value: Python reads `-0` as the integer 0 and
+/// serde_json as the float -0.0, and both are right in their own terms. Floats may differ in the
+/// last bit: serde_json without `float_roundtrip` reads `1E-212` as 1.0000000000000001e-212,
+/// where Python (and the mock) give the correctly rounded 1e-212.
+fn same(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => match (x.as_f64(), y.as_f64()) {
+            (Some(x), Some(y)) => {
+                x == y || (x - y).abs() <= 4.0 * f64::EPSILON * x.abs().max(y.abs())
+            }
+            _ => false,
+        },
+        (Value::Array(xs), Value::Array(ys)) => {
+            xs.len() == ys.len() && xs.iter().zip(ys).all(|(x, y)| same(x, y))
+        }
+        (Value::Object(xs), Value::Object(ys)) => {
+            xs.len() == ys.len()
+                && xs
+                    .iter()
+                    .zip(ys)
+                    .all(|((kx, x), (ky, y))| kx == ky && same(x, y))
+        }
+        _ => a == b,
+    }
+}
+
 /// JSON-ish token soup: valid documents, truncations, stray commas and colons, leading zeros.
 fn token_soup() -> impl Strategy<Value = String> {
     let token = prop::sample::select(vec![
@@ -80,8 +106,12 @@ proptest! {
         let ours = loads(&text);
         let theirs = serde_json::from_str::<Value>(&text);
         match (&ours, &theirs) {
-            (Ok(a), Ok(b)) => prop_assert_eq!(&to_serde(a), b),
+            (Ok(a), Ok(b)) => prop_assert!(same(&to_serde(a), b), "{text:?}: {a:?} vs {b}"),
             (Err(_), Err(_)) => {}
+            // Python reads `2e312` as inf; serde_json refuses it.
+            (Ok(_), Err(e)) if e.to_string().contains("out of range") => {
+                prop_assert!(text.contains('e') || text.contains('E'), "{text:?}");
+            }
             _ => prop_assert!(false, "{text:?}: ours {ours:?}, serde_json {theirs:?}"),
         }
     }
@@ -92,6 +122,22 @@ proptest! {
         let decoded = loads(&text).map_err(|e| TestCaseError::fail(format!("{e:?}")))?;
         prop_assert_eq!(to_serde(&decoded), doc);
     }
+}
+
+#[test]
+fn negative_zero_is_the_integer_zero_as_in_python() {
+    // Found by the token soup in CI: serde_json reads `-0` as -0.0, Python as 0.
+    assert_eq!(loads("-0").map(|v| to_serde(&v)).ok(), Some(Value::from(0)));
+    assert!(same(
+        &Value::from(0),
+        &serde_json::from_str("-0").expect("json")
+    ));
+    assert!(!same(&Value::from(0), &Value::from(1)));
+    // Found next: serde_json's float reading is off by one bit here; the mock's is exact.
+    assert_eq!(
+        loads("1E-212").map(|v| to_serde(&v)).ok(),
+        Some(Value::from(1e-212))
+    );
 }
 
 /// The default fixture file, as a starting point for mutations.
@@ -152,13 +198,16 @@ proptest! {
             let count = entries.len();
             let entry = entries[index % count].as_object_mut().expect("entry");
             let field = fields[field % fields.len()];
-            if ["password", "api_key"].contains(&field) {
-                if let Some(Value::String(s)) = &value {
-                    if s.len() >= 4 {
-                        secrets.push(s.clone());
-                    }
+            // Credentials are marked so that a message showing one cannot be mistaken for a
+            // message naming, say, a workspace with the same text.
+            let value = match value {
+                Some(Value::String(s)) if ["password", "api_key"].contains(&field) => {
+                    let secret = format!("cred-{s}");
+                    secrets.push(secret.clone());
+                    Some(Value::String(secret))
                 }
-            }
+                other => other,
+            };
             match value {
                 Some(v) => entry.insert(field.to_owned(), v),
                 None => entry.remove(field),
