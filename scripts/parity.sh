@@ -32,8 +32,10 @@ done
 mock_url=$(sed -n 's/^ARGILLA_API_URL=//p' "$mock_out")
 [ -n "$mock_url" ] || { echo "argilla-mock did not start" >&2; exit 1; }
 python3 scripts/parity.py "http://127.0.0.1:$REAL_PORT" "$mock_url" "$@"
-# The auth matrix's table (16 endpoints x 10 callers), asked of the real server. It runs last: it
-# creates users and workspaces there.
+# The auth matrix's table (16 endpoints x 10 callers), asked of a fresh real server (the parity
+# cases above delete the owner).
 echo "== auth matrix against the real server"
+bash "$ORACLE/stop-real-argilla.sh" "$REAL_PORT" >/dev/null 2>&1 || true
+bash "$ORACLE/start-real-argilla.sh" "$REAL_PORT" >/dev/null
 ARGILLA_ORACLE_URL="http://127.0.0.1:$REAL_PORT" \
   cargo test --locked -q -p argilla-mock --test auth_matrix -- --ignored
