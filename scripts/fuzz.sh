@@ -5,8 +5,8 @@
 # and content type. Afterwards the mock's journal counts what was sent and every 5xx, and the
 # process must still be alive.
 #
-# usage: scripts/fuzz.sh [EXAMPLES]   (default 1000 per operation: 11,565 requests in ~3 min;
-#                                      scripts/test.sh runs 40: about 900 requests in ~20 s)
+# usage: scripts/fuzz.sh [EXAMPLES]   (default 1000 per operation: 11,563 requests in ~4 min;
+#                                      scripts/test.sh runs 40: about 1,000 requests in ~20 s)
 # env:   ARGILLA_MOCK_BIN (default target/debug/argilla-mock), FUZZ_SEED (default 20261128)
 set -euo pipefail
 cd "$(dirname "$0")/.."
