@@ -221,10 +221,12 @@ async fn hundreds_of_idle_connections_neither_block_service_nor_stay_open() -> T
     let app = app_with_read_timeout(500).await;
     let address = addr(&app);
     let mut idle = Vec::new();
-    for _ in 0..400 {
+    // 200, not thousands: client and server ends share this process's descriptors, and CI
+    // machines may allow as few as 1,024.
+    for _ in 0..200 {
         idle.push(TcpStream::connect(&address).await?);
     }
-    // Served while all 400 sit there.
+    // Served while all 200 sit there.
     let me = app.get("/api/me", Some(OWNER_KEY)).await;
     assert_eq!(me.status(), 200);
     for (i, stream) in idle.iter_mut().enumerate() {
