@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use axum::body::{Body, Bytes};
 use http_body_util::BodyExt;
+use hyper::body::Body as _;
 
 /// How much of an oversized body is read and discarded before the connection is given up.
 pub const DRAIN_LIMIT: u64 = 64 * 1024 * 1024;
@@ -22,14 +23,15 @@ pub enum BodyError {
     Stalled,
 }
 
-/// Reads `body` whole if it is at most `max` bytes. `declared` is its Content-Length, if any:
-/// a body declared too large is not buffered at all, only drained.
+/// Reads `body` whole if it is at most `max` bytes. A body whose length is known in advance
+/// (Content-Length, which hyper has already checked) and too large is not buffered at all, only
+/// drained.
 pub async fn read_limited(
     mut body: Body,
-    declared: Option<u64>,
     max: usize,
     read_timeout: Duration,
 ) -> Result<Bytes, BodyError> {
+    let declared = body.size_hint().exact();
     let mut too_large = declared.is_some_and(|n| n > max as u64);
     if declared.is_some_and(|n| n > DRAIN_LIMIT) {
         return Err(BodyError::TooLarge);
@@ -68,51 +70,81 @@ pub async fn read_limited(
 
 #[cfg(test)]
 mod tests {
+    use std::collections::VecDeque;
+    use std::pin::Pin;
+    use std::task::{Context, Poll};
+
+    use hyper::body::{Frame, SizeHint};
+
     use super::*;
 
     const SECOND: Duration = Duration::from_secs(1);
 
+    /// A body sent in pieces, with or without its length announced; once the pieces run out it
+    /// either ends or goes quiet for good.
+    struct Pieces {
+        pieces: VecDeque<Bytes>,
+        announced: Option<u64>,
+        then_silence: bool,
+    }
+
+    impl Pieces {
+        fn body(pieces: &[usize], announced: Option<u64>, then_silence: bool) -> Body {
+            Body::new(Pieces {
+                pieces: pieces.iter().map(|n| Bytes::from(vec![b'a'; *n])).collect(),
+                announced,
+                then_silence,
+            })
+        }
+    }
+
+    impl hyper::body::Body for Pieces {
+        type Data = Bytes;
+        type Error = std::io::Error;
+
+        fn poll_frame(
+            mut self: Pin<&mut Self>,
+            _: &mut Context<'_>,
+        ) -> Poll<Option<Result<Frame<Bytes>, std::io::Error>>> {
+            match self.pieces.pop_front() {
+                Some(piece) => Poll::Ready(Some(Ok(Frame::data(piece)))),
+                None if self.then_silence => Poll::Pending,
+                None => Poll::Ready(None),
+            }
+        }
+
+        fn size_hint(&self) -> SizeHint {
+            self.announced.map(SizeHint::with_exact).unwrap_or_default()
+        }
+    }
+
     #[tokio::test]
     async fn a_body_within_the_limit_is_read_whole() {
-        let body = Body::from(vec![b'a'; 1000]);
-        let read = read_limited(body, Some(1000), 1000, SECOND).await;
+        let read = read_limited(Pieces::body(&[600, 400], Some(1000), false), 1000, SECOND).await;
         assert_eq!(read.map(|b| b.len()), Ok(1000));
     }
 
     #[tokio::test]
     async fn one_byte_over_is_too_large_with_or_without_a_declared_length() {
-        for declared in [Some(1001), None] {
-            let body = Body::from(vec![b'a'; 1001]);
-            let read = read_limited(body, declared, 1000, SECOND).await;
-            assert_eq!(read, Err(BodyError::TooLarge), "{declared:?}");
+        for announced in [Some(1001), None] {
+            let body = Pieces::body(&[600, 401], announced, false);
+            let read = read_limited(body, 1000, SECOND).await;
+            assert_eq!(read, Err(BodyError::TooLarge), "{announced:?}");
         }
     }
 
     #[tokio::test]
     async fn an_absurd_declared_length_is_refused_without_reading() {
-        let read = read_limited(Body::empty(), Some(DRAIN_LIMIT + 1), 1000, SECOND).await;
+        // Nothing ever arrives: reading would stall, so a 413 proves nothing was read.
+        let body = Pieces::body(&[], Some(DRAIN_LIMIT + 1), true);
+        let read = read_limited(body, 1000, SECOND).await;
         assert_eq!(read, Err(BodyError::TooLarge));
-    }
-
-    /// A body whose next piece never comes.
-    struct NeverArrives;
-
-    impl hyper::body::Body for NeverArrives {
-        type Data = Bytes;
-        type Error = std::io::Error;
-
-        fn poll_frame(
-            self: std::pin::Pin<&mut Self>,
-            _: &mut std::task::Context<'_>,
-        ) -> std::task::Poll<Option<Result<hyper::body::Frame<Bytes>, std::io::Error>>> {
-            std::task::Poll::Pending
-        }
     }
 
     #[tokio::test]
     async fn a_body_that_stops_coming_stalls() {
-        let body = Body::new(NeverArrives);
-        let read = read_limited(body, None, 1000, Duration::from_millis(50)).await;
+        let body = Pieces::body(&[10], None, true);
+        let read = read_limited(body, 1000, Duration::from_millis(50)).await;
         assert_eq!(read, Err(BodyError::Stalled));
     }
 }

@@ -15,6 +15,7 @@ use axum::http::header::{CONTENT_LENGTH, CONTENT_TYPE, RETRY_AFTER};
 use axum::http::{HeaderValue, Response, Uri};
 use axum::response::IntoResponse;
 use axum::Json;
+use http_body_util::BodyExt;
 use hyper::body::Incoming;
 use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use hyper_util::server::conn::auto::Builder;
@@ -30,7 +31,6 @@ use crate::control::{is_valid_namespace, Instance, MockCore, NamespaceError};
 use crate::error::ApiError;
 use crate::extract::body_parse_error;
 use crate::request_body::{read_limited, BodyError};
-use http_body_util::BodyExt;
 
 /// How long a graceful stop waits for requests in flight.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
@@ -53,7 +53,7 @@ pub async fn serve(listener: TcpListener, core: Arc<MockCore>, stop: oneshot::Re
         .http1()
         .timer(TokioTimer::new())
         // Also closes idle keep-alive connections: the timer runs while hyper waits for the
-        // next request's head, so neither idle nor slow clients can hold connections forever.
+        // next request's head (HTTP/1 only; see docs/reliability.md for what it leaves open).
         .header_read_timeout(core.options.read_timeout);
     let builder = Arc::new(builder);
     let graceful = GracefulShutdown::new();
@@ -278,19 +278,8 @@ async fn serve_api(
         duration_ms: 0.0,
         fault: None,
     };
-    let declared_length = parts
-        .headers
-        .get(CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<u64>().ok());
     // The body is read here, once, for the journal; the API sees the same bytes.
-    let read = read_limited(
-        body,
-        declared_length,
-        core.options.max_body_bytes,
-        core.options.read_timeout,
-    )
-    .await;
+    let read = read_limited(body, core.options.max_body_bytes, core.options.read_timeout).await;
     let bytes = match read {
         Ok(bytes) => bytes,
         Err(BodyError::Stalled) => {

@@ -75,7 +75,8 @@ struct Ring {
 }
 
 impl JournalEntry {
-    /// Roughly the bytes the entry holds: its strings and its body as JSON text.
+    /// Roughly the bytes the entry holds: its strings, and its body as the parsed value it is
+    /// kept as (a short JSON text can be many `Value`s).
     pub fn weight(&self) -> usize {
         let strings = self.time.len()
             + self.method.len()
@@ -83,12 +84,23 @@ impl JournalEntry {
             + self.query.as_ref().map_or(0, String::len)
             + self.namespace.as_ref().map_or(0, String::len);
         let headers: usize = self.headers.iter().map(|(n, v)| n.len() + v.len()).sum();
-        let body = self
-            .body
-            .as_ref()
-            .map_or(0, |b| serde_json::to_vec(b).map_or(0, |v| v.len()));
+        let body = self.body.as_ref().map_or(0, value_weight);
         std::mem::size_of::<JournalEntry>() + strings + headers + body
     }
+}
+
+/// What a JSON value occupies, measured without serialising it again: each node, plus its text.
+fn value_weight(value: &Value) -> usize {
+    std::mem::size_of::<Value>()
+        + match value {
+            Value::String(s) => s.len(),
+            Value::Array(items) => items.iter().map(value_weight).sum(),
+            Value::Object(map) => map
+                .iter()
+                .map(|(k, v)| std::mem::size_of::<String>() + k.len() + value_weight(v))
+                .sum(),
+            Value::Null | Value::Bool(_) | Value::Number(_) => 0,
+        }
 }
 
 impl Journal {
@@ -345,6 +357,15 @@ mod tests {
         assert_eq!(kept.last().map(|e| e.seq), Some(600), "the newest are kept");
         journal.clear(None);
         assert_eq!(journal.bytes(), 0);
+    }
+
+    #[test]
+    fn a_body_of_many_small_values_weighs_more_than_its_text() {
+        let mut many = entry("/");
+        many.body = Some(Value::Array(vec![Value::from(0); 10_000]));
+        let text = serde_json::to_vec(many.body.as_ref().expect("body")).expect("json");
+        assert!(many.weight() >= 10_000 * std::mem::size_of::<Value>());
+        assert!(many.weight() > 5 * text.len());
     }
 
     #[test]
