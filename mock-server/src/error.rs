@@ -4,8 +4,11 @@
 //! "params":{…}}}`; a few answers of the real server are FastAPI's plain `{"detail":"…"}`
 //! (v1 not-found errors, 405, the unknown workspace on user creation). Each variant below is
 //! one of those answers, and `status()` is the single place that maps them to status codes.
+//! The mock's own answers on the API paths (a fault rule's, the namespace limit's) are
+//! variants here too, so every API error body is made in this file.
 
-use axum::http::StatusCode;
+use axum::http::header::{CONTENT_TYPE, RETRY_AFTER};
+use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::{json, Value};
@@ -63,6 +66,20 @@ pub enum ApiError {
     /// 413 for a body over the configured limit.
     #[error("request body too large")]
     PayloadTooLarge,
+    /// The answer a fault rule gives instead of the normal one: its status and body as given.
+    #[error("fault rule answer {status}")]
+    Injected {
+        status: StatusCode,
+        body: Value,
+        /// Seconds for `Retry-After`.
+        retry_after: Option<u64>,
+    },
+    /// 503: a new namespace was asked for while the limit is open.
+    #[error("the limit of {0} namespaces is reached")]
+    TooManyNamespaces(usize),
+    /// 400 `text/plain` for a method the real server's HTTP parser does not know.
+    #[error("invalid HTTP request")]
+    InvalidHttpRequest,
     /// Anything unexpected: logged, and answered as Argilla's `GenericServerError`.
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
@@ -100,7 +117,9 @@ impl ApiError {
             ApiError::Validation(_) | ApiError::UnprocessablePlain(_) => {
                 StatusCode::UNPROCESSABLE_ENTITY
             }
-            ApiError::BadRequestPlain(_) => StatusCode::BAD_REQUEST,
+            ApiError::BadRequestPlain(_) | ApiError::InvalidHttpRequest => StatusCode::BAD_REQUEST,
+            ApiError::Injected { status, .. } => *status,
+            ApiError::TooManyNamespaces(_) => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -137,6 +156,12 @@ impl ApiError {
             ApiError::RouteNotFound => "Not Found".into(),
             ApiError::MethodNotAllowed => "Method Not Allowed".into(),
             ApiError::PayloadTooLarge => "Request body is too large".into(),
+            ApiError::TooManyNamespaces(max) => format!(
+                "no more namespaces: {max} are open (DELETE /__mock/namespaces/{{name}} closes one; --max-namespaces raises the limit)"
+            )
+            .into(),
+            // Rendered whole in `into_response`.
+            ApiError::Injected { .. } | ApiError::InvalidHttpRequest => Value::Null,
             ApiError::Internal(e) => argilla(
                 "GenericServerError",
                 json!({ "type": "builtins.RuntimeError", "message": e.to_string() }),
@@ -147,8 +172,31 @@ impl ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        if let ApiError::Internal(e) = &self {
-            tracing::error!(error = ?e, "internal error");
+        match self {
+            ApiError::Internal(ref e) => tracing::error!(error = ?e, "internal error"),
+            ApiError::Injected {
+                status,
+                body,
+                retry_after,
+            } => {
+                let mut response = (status, Json(body)).into_response();
+                if let Some(secs) = retry_after {
+                    response
+                        .headers_mut()
+                        .insert(RETRY_AFTER, HeaderValue::from(secs));
+                }
+                return response;
+            }
+            // llhttp's own answer, before any application code.
+            ApiError::InvalidHttpRequest => {
+                return (
+                    StatusCode::BAD_REQUEST,
+                    [(CONTENT_TYPE, "text/plain; charset=utf-8")],
+                    "Invalid HTTP request received.",
+                )
+                    .into_response()
+            }
+            _ => {}
         }
         (self.status(), Json(json!({ "detail": self.detail() }))).into_response()
     }

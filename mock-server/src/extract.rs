@@ -9,7 +9,7 @@ use axum::extract::rejection::BytesRejection;
 use axum::extract::{FromRequest, FromRequestParts, MatchedPath, Request};
 use axum::http::header::{AUTHORIZATION, CONTENT_TYPE};
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::HeaderMap;
 use percent_encoding::percent_decode_str;
 use serde_json::json;
 use uuid::Uuid;
@@ -259,16 +259,11 @@ impl<S: Send + Sync> FromRequest<S> for FormBody {
     }
 }
 
+/// The body, already read and bounded by the control layer (so this cannot be too large).
 async fn read_body<S: Send + Sync>(req: Request, state: &S) -> Result<Bytes, ApiError> {
     Bytes::from_request(req, state)
         .await
-        .map_err(|e: BytesRejection| {
-            if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                ApiError::PayloadTooLarge
-            } else {
-                body_parse_error()
-            }
-        })
+        .map_err(|_: BytesRejection| body_parse_error())
 }
 
 /// Decodes a body; one that may nest deeply is decoded on a thread with a large stack, since the

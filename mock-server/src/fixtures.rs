@@ -1,7 +1,7 @@
 //! Fixture files: the users and workspaces a server starts with.
 //!
 //! A fixture file is JSON (schema in the README). It is read and checked once at start-up into
-//! a [`Seed`], with passwords already hashed, so that seeding a database is only inserts.
+//! [`Fixtures`], with passwords already hashed, so that seeding a database is only inserts.
 //! Any problem stops start-up with one line naming the file, the entry and the field.
 
 use std::collections::HashSet;
@@ -9,7 +9,7 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-use crate::db::{insert_user, Database, NewUser};
+use crate::db::NewUser;
 use crate::ids::IdSource;
 use crate::models::{is_timestamp, now_timestamp, Role, Workspace};
 use crate::python::uuid::parse_uuid;
@@ -64,7 +64,7 @@ fn default_role() -> Role {
 
 /// A checked fixture set, ready to be written into any number of databases.
 #[derive(Debug, Clone)]
-pub struct Seed {
+pub struct Fixtures {
     pub workspaces: Vec<Workspace>,
     /// Users with the names of their workspaces, in link order.
     pub users: Vec<(NewUser, Vec<String>)>,
@@ -79,25 +79,25 @@ pub struct FixtureError {
     problem: String,
 }
 
-impl Seed {
+impl Fixtures {
     /// Reads and checks a fixture file.
-    pub fn from_file(path: &Path, ids: &IdSource) -> Result<Seed, FixtureError> {
+    pub fn from_file(path: &Path, ids: &IdSource) -> Result<Fixtures, FixtureError> {
         let file = path.display().to_string();
         let text = std::fs::read_to_string(path).map_err(|e| FixtureError {
             file: file.clone(),
             place: "file".into(),
             problem: format!("cannot be read: {e}"),
         })?;
-        Seed::from_json(&file, &text, ids)
+        Fixtures::from_json(&file, &text, ids)
     }
 
     /// The embedded default fixtures.
-    pub fn default_fixtures(ids: &IdSource) -> Result<Seed, FixtureError> {
-        Seed::from_json(DEFAULT_FIXTURES_NAME, DEFAULT_FIXTURES, ids)
+    pub fn default_fixtures(ids: &IdSource) -> Result<Fixtures, FixtureError> {
+        Fixtures::from_json(DEFAULT_FIXTURES_NAME, DEFAULT_FIXTURES, ids)
     }
 
     /// Parses and checks fixture JSON; `file` names the source in errors.
-    pub fn from_json(file: &str, text: &str, ids: &IdSource) -> Result<Seed, FixtureError> {
+    pub fn from_json(file: &str, text: &str, ids: &IdSource) -> Result<Fixtures, FixtureError> {
         let fail = |place: String, problem: String| FixtureError {
             file: file.to_owned(),
             place,
@@ -240,7 +240,7 @@ impl Seed {
             };
             users.push((user, linked));
         }
-        Ok(Seed { workspaces, users })
+        Ok(Fixtures { workspaces, users })
     }
 
     /// The key printed at start-up as `ARGILLA_API_KEY`: the user `argilla` if there is one
@@ -252,47 +252,6 @@ impl Seed {
             .or_else(|| users().find(|u| u.role == Role::Owner))
             .or_else(|| users().next())
             .map(|u| u.api_key.as_str())
-    }
-
-    /// Writes the seed into a database in one transaction; `wipe` first removes every user,
-    /// workspace and membership (a reset).
-    pub async fn write_into(&self, db: &Database, wipe: bool) -> sqlx::Result<()> {
-        let mut tx = db.pool().begin().await?;
-        if wipe {
-            for table in ["workspaces_users", "users", "workspaces"] {
-                sqlx::query(&format!("DELETE FROM {table}"))
-                    .execute(&mut *tx)
-                    .await?;
-            }
-        }
-        for w in &self.workspaces {
-            sqlx::query(
-                "INSERT INTO workspaces (id, name, inserted_at, updated_at) VALUES (?, ?, ?, ?)",
-            )
-            .bind(&w.id)
-            .bind(&w.name)
-            .bind(&w.inserted_at)
-            .bind(&w.updated_at)
-            .execute(&mut *tx)
-            .await?;
-        }
-        for (u, workspaces) in &self.users {
-            insert_user(&mut tx, u).await?;
-            for name in workspaces {
-                sqlx::query(
-                    "INSERT INTO workspaces_users (workspace_id, user_id, inserted_at) \
-                     SELECT id, ?, ? FROM workspaces WHERE name = ?",
-                )
-                .bind(&u.id)
-                .bind(&u.inserted_at)
-                .bind(name)
-                .execute(&mut *tx)
-                .await?;
-            }
-        }
-        tx.commit().await?;
-        db.changed();
-        Ok(())
     }
 }
 
@@ -322,14 +281,14 @@ mod tests {
     use super::*;
 
     fn error_of(json: &str) -> String {
-        Seed::from_json("f.json", json, &IdSource::random())
+        Fixtures::from_json("f.json", json, &IdSource::random())
             .expect_err("should be refused")
             .to_string()
     }
 
     #[test]
     fn the_embedded_defaults_are_valid() {
-        let seed = Seed::default_fixtures(&IdSource::random()).expect("valid");
+        let seed = Fixtures::default_fixtures(&IdSource::random()).expect("valid");
         assert_eq!(seed.default_api_key(), Some("argilla.apikey"));
     }
 

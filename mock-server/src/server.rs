@@ -15,8 +15,9 @@ use crate::control::faults::FaultSpec;
 use crate::control::journal::{JournalEntry, JournalQuery};
 use crate::control::{CoreOptions, MockCore};
 use crate::db::Database;
-use crate::fixtures::Seed;
+use crate::fixtures::Fixtures;
 use crate::ids::IdSource;
+use crate::request_body::BodyLimits;
 use crate::security::TokenKeys;
 
 /// A running server. Dropping it stops the server.
@@ -101,7 +102,7 @@ impl MockServer {
         self.addr
     }
 
-    /// The default user's API key (see [`Seed::default_api_key`]).
+    /// The default user's API key (see [`Fixtures::default_api_key`]).
     pub fn api_key(&self) -> Option<&str> {
         self.api_key.as_deref()
     }
@@ -177,17 +178,18 @@ async fn start(config: &Config, fixtures_json: Option<&str>) -> anyhow::Result<M
         Some(seed) => IdSource::seeded(seed ^ 0x5eed),
         None => IdSource::random(),
     };
-    let seed = match (fixtures_json, &config.fixtures) {
-        (Some(json), _) => Seed::from_json("<inline fixtures>", json, &fixture_ids)?,
-        (None, Some(path)) => Seed::from_file(path, &fixture_ids)?,
-        (None, None) => Seed::default_fixtures(&fixture_ids)?,
+    let fixtures = match (fixtures_json, &config.fixtures) {
+        (Some(json), _) => Fixtures::from_json("<inline fixtures>", json, &fixture_ids)?,
+        (None, Some(path)) => Fixtures::from_file(path, &fixture_ids)?,
+        (None, None) => Fixtures::default_fixtures(&fixture_ids)?,
     };
-    let api_key = seed.default_api_key().map(str::to_owned);
+    let api_key = fixtures.default_api_key().map(str::to_owned);
+    let read_timeout = std::time::Duration::from_millis(config.read_timeout_ms);
     let options = CoreOptions {
         admin_enabled: !config.no_admin,
         max_namespaces: config.max_namespaces,
-        max_body_bytes: config.max_body_bytes,
-        read_timeout: std::time::Duration::from_millis(config.read_timeout_ms),
+        read_timeout,
+        body_limits: BodyLimits::new(config.max_body_bytes, read_timeout),
         version: Arc::from(config.argilla_version.as_str()),
         seed: config.seed,
         tokens: Arc::new(match &config.jwt_secret {
@@ -195,7 +197,8 @@ async fn start(config: &Config, fixtures_json: Option<&str>) -> anyhow::Result<M
             None => TokenKeys::random(),
         }),
     };
-    let core = Arc::new(MockCore::new(&config.database, seed, config.journal_size, options).await?);
+    let core =
+        Arc::new(MockCore::new(&config.database, fixtures, config.journal_size, options).await?);
     let listener = TcpListener::bind((config.host.as_str(), config.port))
         .await
         .with_context(|| format!("cannot listen on {}:{}", config.host, config.port))?;

@@ -7,7 +7,7 @@
 
 use std::collections::HashSet;
 
-use argilla_mock::fixtures::Seed;
+use argilla_mock::fixtures::Fixtures;
 use argilla_mock::ids::IdSource;
 use argilla_mock::python::json::{loads, LoadError, PyValue};
 use proptest::prelude::*;
@@ -214,7 +214,7 @@ proptest! {
             };
         }
         let text = serde_json::to_string(&doc).expect("serialise");
-        match Seed::from_json("mutated.json", &text, &IdSource::random()) {
+        match Fixtures::from_json("mutated.json", &text, &IdSource::random()) {
             Ok(seed) => {
                 let names: HashSet<&str> = seed.workspaces.iter().map(|w| w.name.as_str()).collect();
                 let mut usernames = HashSet::new();
@@ -243,6 +243,6 @@ proptest! {
 
     #[test]
     fn the_fixture_loader_never_panics_on_any_text(text in any::<String>()) {
-        let _ = Seed::from_json("any.json", &text, &IdSource::random());
+        let _ = Fixtures::from_json("any.json", &text, &IdSource::random());
     }
 }

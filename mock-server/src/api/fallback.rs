@@ -7,7 +7,7 @@ use axum::http::header::{
     ACCESS_CONTROL_REQUEST_HEADERS, ACCESS_CONTROL_REQUEST_METHOD, CONTENT_ENCODING, CONTENT_TYPE,
     COOKIE, ORIGIN, VARY,
 };
-use axum::http::{HeaderValue, Method, StatusCode};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
@@ -15,17 +15,27 @@ use crate::error::ApiError;
 
 /// An unknown path. The real server serves its web UI's `index.html` to any unknown GET; the
 /// mock has no UI and answers 404 `{"detail":"Not Found"}` (see `docs/differences.md`). Other
-/// methods get the real server's 405.
+/// methods get the real server's 405. (HEAD never gets here: [`head_is_not_routed`].)
 pub async fn unknown_path(method: Method) -> ApiError {
-    if method == Method::GET || method == Method::HEAD {
+    if method == Method::GET {
         ApiError::RouteNotFound
     } else {
         ApiError::MethodNotAllowed
     }
 }
 
-/// A known path with a method it does not serve: 405, except GET/HEAD, which on the real server
-/// fall through to the web UI (our 404, as for unknown paths).
+/// The real API routes take no HEAD (axum would answer it with the GET handler): it falls
+/// through to the web UI, which the mock does not have (docs/differences.md), so it is a 404
+/// like any unknown GET.
+pub async fn head_is_not_routed(request: Request, next: Next) -> Response {
+    if request.method() == Method::HEAD {
+        return ApiError::RouteNotFound.into_response();
+    }
+    next.run(request).await
+}
+
+/// A known path with a method it does not serve: 405, except GET, which on the real server
+/// falls through to the web UI (our 404, as for unknown paths).
 pub async fn method_not_allowed(method: Method) -> ApiError {
     unknown_path(method).await
 }
@@ -121,10 +131,22 @@ pub async fn cors(request: Request, next: Next) -> Response {
         }
         return response;
     }
-    // With credentials (cookies) the origin must be echoed; without, Starlette sends `*`.
     let has_cookie = request.headers().contains_key(COOKIE);
     let mut response = next.run(request).await;
-    let headers = response.headers_mut();
+    allow_origin(origin, has_cookie, response.headers_mut());
+    response
+}
+
+/// The CORS headers of an answer made outside the API router (a fault rule's), so a browser
+/// client sees it as it would see the real server's.
+pub fn cors_for_answer(request: &HeaderMap, answer: &mut HeaderMap) {
+    if let Some(origin) = request.get(ORIGIN) {
+        allow_origin(origin.clone(), request.contains_key(COOKIE), answer);
+    }
+}
+
+/// With credentials (cookies) the origin must be echoed; without, Starlette sends `*`.
+fn allow_origin(origin: HeaderValue, has_cookie: bool, headers: &mut HeaderMap) {
     let allow_origin = if has_cookie {
         headers.append(VARY, HeaderValue::from_static("Origin"));
         origin
@@ -136,5 +158,4 @@ pub async fn cors(request: Request, next: Next) -> Response {
         ACCESS_CONTROL_ALLOW_CREDENTIALS,
         HeaderValue::from_static("true"),
     );
-    response
 }

@@ -8,10 +8,12 @@ mod routes;
 mod v0;
 mod v1;
 
+pub use fallback::cors_for_answer;
 pub use routes::RouteTable;
 
 use axum::extract::DefaultBodyLimit;
 use axum::http::header::CONTENT_TYPE;
+use axum::middleware::from_fn;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
@@ -20,9 +22,6 @@ use tower_http::compression::predicate::SizeAbove;
 use tower_http::compression::CompressionLayer;
 
 use crate::error::ApiError;
-use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
-use tracing::Level;
-
 use crate::state::AppState;
 
 /// Responses of at least this many bytes are compressed when the client asks (as the real
@@ -38,16 +37,19 @@ pub fn routes() -> RouteTable {
     v0::routes().merge(v1::routes())
 }
 
-/// The whole API as a router, with the real server's middleware: CORS, compression, a body
-/// limit, and request tracing.
-pub fn router(state: AppState, max_body_bytes: usize) -> Router {
+/// The whole API as a router, with the real server's middleware: CORS, compression, and the
+/// real server's answers for unknown paths and methods. Bodies arrive already read and bounded
+/// by the control layer (`control::ControlLayer`); requests are traced around it.
+pub fn router(state: AppState) -> Router {
     routes()
         .into_router()
         .route("/openapi.json", get(openapi))
         .route("/api/docs/spec.json", get(openapi))
         .fallback(fallback::unknown_path)
         .method_not_allowed_fallback(fallback::method_not_allowed)
-        .layer(DefaultBodyLimit::max(max_body_bytes))
+        // The control layer has enforced the configured limit; axum's own 2 MB default must
+        // not apply a second, different one.
+        .layer(DefaultBodyLimit::disable())
         // A bug must cost one request a 500 in Argilla's envelope, never the connection.
         .layer(CatchPanicLayer::custom(|_| {
             ApiError::Internal(anyhow::anyhow!("the mock hit an internal error")).into_response()
@@ -58,21 +60,11 @@ pub fn router(state: AppState, max_body_bytes: usize) -> Router {
                 .br(true)
                 .compress_when(SizeAbove::new(COMPRESS_FROM_BYTES)),
         )
-        .layer(axum::middleware::from_fn(
-            fallback::vary_only_when_compressed,
-        ))
+        .layer(from_fn(fallback::vary_only_when_compressed))
         // Outside the compression layer: it must see the rewritten Accept-Encoding.
-        .layer(axum::middleware::from_fn(
-            fallback::accept_encoding_as_the_real_server,
-        ))
-        .layer(axum::middleware::from_fn(fallback::cors))
-        .layer(
-            // One INFO line per request (method, path, status, latency); headers are not logged,
-            // so keys and tokens never reach the log.
-            TraceLayer::new_for_http()
-                .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
-                .on_response(DefaultOnResponse::new().level(Level::INFO)),
-        )
+        .layer(from_fn(fallback::accept_encoding_as_the_real_server))
+        .layer(from_fn(fallback::cors))
+        .layer(from_fn(fallback::head_is_not_routed))
         .with_state(state)
 }
 

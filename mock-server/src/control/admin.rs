@@ -22,23 +22,27 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post, put};
-use axum::{Json, Router};
+use axum::{Extension, Json, Router};
 use serde_json::{json, Value};
 
 use super::faults::FaultSpec;
 use super::journal::JournalQuery;
 use super::{Instance, MockCore};
-use crate::fixtures::Seed;
+use crate::fixtures::Fixtures;
 
+/// What an admin request addresses: the server and the instance (default or a namespace) its
+/// path names. The dispatcher puts it in the request's extensions, so the router is built once.
 #[derive(Debug, Clone)]
-pub struct AdminState {
+pub struct AdminTarget {
     pub core: Arc<MockCore>,
     pub instance: Arc<Instance>,
 }
+
+type Target = Extension<AdminTarget>;
 
 /// An admin error: a status and a message.
 #[derive(Debug)]
@@ -54,13 +58,15 @@ fn unprocessable(message: impl Into<String>) -> AdminError {
     AdminError(StatusCode::UNPROCESSABLE_ENTITY, message.into())
 }
 
-fn internal(e: impl std::fmt::Display) -> AdminError {
+/// An unexpected failure: logged with its cause, answered 500 with the message.
+fn internal(e: impl std::fmt::Display + std::fmt::Debug) -> AdminError {
+    tracing::error!(error = ?e, "admin request failed");
     AdminError(StatusCode::INTERNAL_SERVER_ERROR, e.to_string())
 }
 
 type AdminResult<T> = Result<T, AdminError>;
 
-pub fn router(state: AdminState) -> Router {
+pub fn router() -> Router {
     Router::new()
         .route("/__mock/reset", post(reset))
         .route("/__mock/fixtures", put(replace_fixtures))
@@ -81,11 +87,10 @@ pub fn router(state: AdminState) -> Router {
         .method_not_allowed_fallback(|| async {
             AdminError(StatusCode::METHOD_NOT_ALLOWED, "Method Not Allowed".into())
         })
-        .with_state(state)
 }
 
 /// `POST /__mock/reset` → `{"reset": true, "elapsed_us": …}`.
-async fn reset(State(s): State<AdminState>) -> AdminResult<Json<Value>> {
+async fn reset(Extension(s): Target) -> AdminResult<Json<Value>> {
     let started = Instant::now();
     s.instance.reset().await.map_err(internal)?;
     Ok(Json(
@@ -94,31 +99,30 @@ async fn reset(State(s): State<AdminState>) -> AdminResult<Json<Value>> {
 }
 
 /// `PUT /__mock/fixtures`: the body is a fixture file; it becomes what resets return to.
-async fn replace_fixtures(State(s): State<AdminState>, body: Bytes) -> AdminResult<Json<Value>> {
+async fn replace_fixtures(Extension(s): Target, body: Bytes) -> AdminResult<Json<Value>> {
     let text = std::str::from_utf8(&body).map_err(|_| unprocessable("the body is not UTF-8"))?;
     // Ids the fixtures leave out come from a sequence of their own: drawing them from the API's
     // sequence, which a reset restarts, would hand the same ids out again to new users.
     let fixture_ids = s.instance.state.ids.for_namespace("\u{0}fixtures");
-    let seed = Seed::from_json("request body", text, &fixture_ids)
+    let fixtures = Fixtures::from_json("request body", text, &fixture_ids)
         .map_err(|e| unprocessable(e.to_string()))?;
-    let counts = json!({ "users": seed.users.len(), "workspaces": seed.workspaces.len() });
-    s.instance.replace_fixtures(seed).await.map_err(internal)?;
+    let counts = json!({ "users": fixtures.users.len(), "workspaces": fixtures.workspaces.len() });
+    s.instance
+        .replace_fixtures(fixtures)
+        .await
+        .map_err(internal)?;
     Ok(Json(json!({ "loaded": counts })))
 }
 
 /// `GET /__mock/state`: the data behind the API (without password hashes).
-async fn dump_state(State(s): State<AdminState>) -> AdminResult<Json<Value>> {
+async fn dump_state(Extension(s): Target) -> AdminResult<Json<Value>> {
     let db = &s.instance.state.db;
-    let users = db.list_users().await.map_err(internal)?;
+    let users = db.users_v0().await.map_err(internal)?;
     let workspaces = db.list_workspaces().await.map_err(internal)?;
     let memberships = db.list_memberships().await.map_err(internal)?;
     Ok(Json(json!({
         "namespace": s.instance.namespace,
-        "users": users.iter().map(|u| json!({
-            "id": u.id, "username": u.username, "first_name": u.first_name, "last_name": u.last_name,
-            "role": u.role().as_str(), "api_key": u.api_key,
-            "inserted_at": u.inserted_at, "updated_at": u.updated_at,
-        })).collect::<Vec<_>>(),
+        "users": users,
         "workspaces": workspaces,
         "memberships": memberships.iter().map(|(workspace_id, user_id, inserted_at)| json!({
             "workspace_id": workspace_id, "user_id": user_id, "inserted_at": inserted_at,
@@ -126,26 +130,23 @@ async fn dump_state(State(s): State<AdminState>) -> AdminResult<Json<Value>> {
     })))
 }
 
-async fn add_fault(State(s): State<AdminState>, body: Bytes) -> AdminResult<Json<Value>> {
+async fn add_fault(Extension(s): Target, body: Bytes) -> AdminResult<Json<Value>> {
     let spec: FaultSpec = serde_json::from_slice(&body)
         .map_err(|e| unprocessable(format!("invalid fault rule: {e}")))?;
     let id = s.instance.faults.add(spec).map_err(unprocessable)?;
     Ok(Json(json!({ "id": id })))
 }
 
-async fn list_faults(State(s): State<AdminState>) -> Json<Value> {
+async fn list_faults(Extension(s): Target) -> Json<Value> {
     Json(json!({ "faults": s.instance.faults.list() }))
 }
 
-async fn clear_faults(State(s): State<AdminState>) -> Json<Value> {
+async fn clear_faults(Extension(s): Target) -> Json<Value> {
     s.instance.faults.clear();
     Json(json!({ "faults": [] }))
 }
 
-async fn remove_fault(
-    State(s): State<AdminState>,
-    Path(id): Path<String>,
-) -> AdminResult<Json<Value>> {
+async fn remove_fault(Extension(s): Target, Path(id): Path<String>) -> AdminResult<Json<Value>> {
     let id: u64 = id
         .parse()
         .map_err(|_| unprocessable(format!("fault id {id:?} is not a number")))?;
@@ -161,7 +162,7 @@ async fn remove_fault(
 
 /// The journal entries of this instance's namespace.
 async fn list_requests(
-    State(s): State<AdminState>,
+    Extension(s): Target,
     query: Result<Query<JournalQuery>, axum::extract::rejection::QueryRejection>,
 ) -> AdminResult<Json<Value>> {
     let Query(query) = query.map_err(|e| unprocessable(e.body_text()))?;
@@ -172,18 +173,18 @@ async fn list_requests(
     Ok(Json(json!({ "requests": entries })))
 }
 
-async fn clear_requests(State(s): State<AdminState>) -> Json<Value> {
+async fn clear_requests(Extension(s): Target) -> Json<Value> {
     s.core.journal.clear(Some(s.instance.namespace.as_deref()));
     Json(json!({ "requests": [] }))
 }
 
-async fn list_namespaces(State(s): State<AdminState>) -> Json<Value> {
+async fn list_namespaces(Extension(s): Target) -> Json<Value> {
     Json(json!({ "namespaces": s.core.namespace_names() }))
 }
 
 /// `DELETE /__mock/namespaces/{name}`: closes a namespace; its next request opens a fresh one.
 async fn close_namespace(
-    State(s): State<AdminState>,
+    Extension(s): Target,
     Path(name): Path<String>,
 ) -> AdminResult<Json<Value>> {
     if s.core.close_namespace(&name).await {

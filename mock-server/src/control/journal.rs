@@ -5,9 +5,12 @@
 //! known way to run a long test suite out of memory); the oldest entries are dropped first.
 
 use std::collections::VecDeque;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
 
-use axum::http::HeaderMap;
+use axum::http::header::CONTENT_TYPE;
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, Response};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -184,6 +187,74 @@ impl Journal {
 
     pub fn is_empty(&self) -> bool {
         self.len() == 0
+    }
+}
+
+/// The journal entry of a request in progress, written to the journal when dropped: when the
+/// answer is known, when the connection is cut, or when the client goes away mid-request.
+#[derive(Debug)]
+pub struct Recording {
+    journal: Arc<Journal>,
+    /// `None` when the journal is off.
+    entry: Option<JournalEntry>,
+    started: Instant,
+}
+
+impl Recording {
+    pub fn open(journal: &Arc<Journal>, namespace: Option<String>, parts: &Parts) -> Recording {
+        let entry = journal.is_enabled().then(|| JournalEntry {
+            seq: 0,
+            time: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+            namespace,
+            method: parts.method.to_string(),
+            path: parts.uri.path().to_owned(),
+            query: parts.uri.query().map(str::to_owned),
+            headers: masked_headers(&parts.headers),
+            body: None,
+            status: None,
+            duration_ms: 0.0,
+            fault: None,
+        });
+        Recording {
+            journal: journal.clone(),
+            entry,
+            started: Instant::now(),
+        }
+    }
+
+    /// Keeps the body (secrets masked).
+    pub fn body(&mut self, bytes: &[u8], headers: &HeaderMap) {
+        if let Some(entry) = &mut self.entry {
+            let content_type = headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok());
+            entry.body = masked_body(bytes, content_type);
+        }
+    }
+
+    /// Notes the fault rule applied.
+    pub fn fault(&mut self, rule: u64, kind: &str) {
+        if let Some(entry) = &mut self.entry {
+            entry.fault = Some(AppliedFault {
+                rule,
+                kind: kind.to_owned(),
+            });
+        }
+    }
+
+    /// Notes the status of the answer and passes it on; the entry is written now.
+    pub fn answered<B>(mut self, response: Response<B>) -> Response<B> {
+        if let Some(entry) = &mut self.entry {
+            entry.status = Some(response.status().as_u16());
+        }
+        response
+    }
+}
+
+impl Drop for Recording {
+    fn drop(&mut self) {
+        if let Some(mut entry) = self.entry.take() {
+            entry.duration_ms = self.started.elapsed().as_secs_f64() * 1000.0;
+            self.journal.record(entry);
+        }
     }
 }
 

@@ -6,8 +6,13 @@
 //! `/ns/{name}/__mock/…`) is the admin API of that instance (see [`admin`]).
 
 pub mod admin;
+mod dispatch;
 pub mod faults;
 pub mod journal;
+mod layer;
+
+pub use dispatch::app;
+pub use layer::{ConnectionFault, ControlLayer, ControlService};
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, RwLock};
@@ -17,12 +22,14 @@ use tokio::sync::OnceCell;
 
 use crate::api;
 use crate::db::{Database, IN_MEMORY};
-use crate::fixtures::Seed;
+use crate::fixtures::Fixtures;
 use crate::ids::IdSource;
+use crate::request_body::BodyLimits;
 use crate::security::TokenKeys;
 use crate::state::AppState;
 use faults::FaultBook;
 use journal::Journal;
+use tower::Layer;
 
 /// Settings every instance shares.
 #[derive(Debug, Clone)]
@@ -30,9 +37,9 @@ pub struct CoreOptions {
     pub admin_enabled: bool,
     /// How many namespaces may be open at once.
     pub max_namespaces: usize,
-    pub max_body_bytes: usize,
     /// How long a request's head, or the next piece of its body, may take to arrive.
     pub read_timeout: std::time::Duration,
+    pub body_limits: BodyLimits,
     pub version: Arc<str>,
     pub seed: Option<u64>,
     pub tokens: Arc<TokenKeys>,
@@ -44,23 +51,26 @@ pub struct Instance {
     /// `None` for the default instance.
     pub namespace: Option<String>,
     pub state: AppState,
-    pub api: Router,
+    /// The Argilla API router behind this instance's control layer (journal, body limit,
+    /// faults), built once.
+    pub api: ControlService<Router>,
     /// What a reset returns to.
-    seed: RwLock<Arc<Seed>>,
-    pub faults: FaultBook,
+    fixtures: RwLock<Arc<Fixtures>>,
+    pub faults: Arc<FaultBook>,
 }
 
 impl Instance {
     async fn open(
         namespace: Option<String>,
         database_url: &str,
-        seed: Arc<Seed>,
+        fixtures: Arc<Fixtures>,
         ids: IdSource,
         options: &CoreOptions,
+        journal: &Arc<Journal>,
     ) -> anyhow::Result<Instance> {
         let db = Database::open(database_url).await?;
         if db.is_empty().await? {
-            seed.write_into(&db, false).await?;
+            db.replace_all(&fixtures, false).await?;
         } else {
             tracing::info!(database = %database_url, "database has data: fixtures not applied");
         }
@@ -70,35 +80,45 @@ impl Instance {
             version: options.version.clone(),
             ids: Arc::new(ids),
         };
+        let faults = Arc::new(FaultBook::default());
+        let control = ControlLayer::new(
+            namespace.clone(),
+            journal.clone(),
+            faults.clone(),
+            options.body_limits,
+        );
         Ok(Instance {
             namespace,
-            api: api::router(state.clone(), options.max_body_bytes),
+            api: control.layer(api::router(state.clone())),
             state,
-            seed: RwLock::new(seed),
-            faults: FaultBook::default(),
+            fixtures: RwLock::new(fixtures),
+            faults,
         })
     }
 
     /// Back to the fixtures: every user, workspace and membership as loaded; id generation
     /// restarted when seeded. Fault rules and the journal are left alone.
     pub async fn reset(&self) -> sqlx::Result<()> {
-        let seed = self.current_seed();
-        seed.write_into(&self.state.db, true).await?;
+        let fixtures = self.current_fixtures();
+        self.state.db.replace_all(&fixtures, true).await?;
         self.state.ids.restart();
         Ok(())
     }
 
     /// Replaces the fixtures (and the data) of this instance.
     /// The new fixtures take effect only once they are written.
-    pub async fn replace_fixtures(&self, seed: Seed) -> sqlx::Result<()> {
-        seed.write_into(&self.state.db, true).await?;
-        *self.seed.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(seed);
+    pub async fn replace_fixtures(&self, fixtures: Fixtures) -> sqlx::Result<()> {
+        self.state.db.replace_all(&fixtures, true).await?;
+        *self.fixtures.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(fixtures);
         self.state.ids.restart();
         Ok(())
     }
 
-    pub fn current_seed(&self) -> Arc<Seed> {
-        self.seed.read().unwrap_or_else(|e| e.into_inner()).clone()
+    pub fn current_fixtures(&self) -> Arc<Fixtures> {
+        self.fixtures
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
 }
 
@@ -107,33 +127,45 @@ impl Instance {
 pub struct MockCore {
     pub options: CoreOptions,
     /// The fixtures loaded at start-up: what new namespaces are seeded with.
-    fixtures: Arc<Seed>,
+    fixtures: Arc<Fixtures>,
     pub root: Arc<Instance>,
+    /// The admin API, built once; each request carries the instance it addresses.
+    admin: Router,
     /// Each name's cell is filled once, by the first request for it, while requests for other
     /// names go on.
     namespaces: Mutex<HashMap<String, Arc<OnceCell<Arc<Instance>>>>>,
-    pub journal: Journal,
+    pub journal: Arc<Journal>,
 }
 
 impl MockCore {
     pub async fn new(
         database_url: &str,
-        fixtures: Seed,
+        fixtures: Fixtures,
         journal_size: usize,
         options: CoreOptions,
     ) -> anyhow::Result<MockCore> {
         let fixtures = Arc::new(fixtures);
+        let journal = Arc::new(Journal::new(journal_size));
         let ids = match options.seed {
             Some(seed) => IdSource::seeded(seed),
             None => IdSource::random(),
         };
-        let root = Instance::open(None, database_url, fixtures.clone(), ids, &options).await?;
+        let root = Instance::open(
+            None,
+            database_url,
+            fixtures.clone(),
+            ids,
+            &options,
+            &journal,
+        )
+        .await?;
         Ok(MockCore {
             options,
             fixtures,
             root: Arc::new(root),
+            admin: admin::router(),
             namespaces: Mutex::new(HashMap::new()),
-            journal: Journal::new(journal_size),
+            journal,
         })
     }
 
@@ -156,6 +188,7 @@ impl MockCore {
                     self.fixtures.clone(),
                     ids,
                     &self.options,
+                    &self.journal,
                 )
                 .await?;
                 anyhow::Ok(Arc::new(instance))

@@ -4,8 +4,8 @@
 //! would otherwise see its own empty database); for files it makes every request see a
 //! consistent state and turns concurrent writes into a simple queue, which is what a mock needs.
 
+mod replace;
 mod snapshot;
-
 mod users;
 mod workspaces;
 
@@ -16,8 +16,8 @@ use anyhow::Context;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::SqlitePool;
 
-pub(crate) use users::insert_user;
-pub use users::{NewUser, UserCreateError};
+pub use users::{NewUser, UserCreated};
+pub use workspaces::WorkspaceCreated;
 
 /// The database URL used when none is given: a private in-memory database.
 pub const IN_MEMORY: &str = "sqlite::memory:";
@@ -81,6 +81,12 @@ impl Database {
     pub async fn close(&self) {
         self.pool.close().await;
     }
+}
+
+/// One try at a create: done (with its outcome), or to be tried again with a new id.
+enum Attempt<T> {
+    Done(T),
+    IdTaken,
 }
 
 /// Whether an error is the violation of a UNIQUE or PRIMARY KEY constraint.

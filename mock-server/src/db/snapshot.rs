@@ -12,7 +12,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use axum::body::Bytes;
 
-use crate::models::{UserRecord, Workspace};
+use crate::models::{UserRecord, UserV0, Workspace};
 
 use super::Database;
 
@@ -48,15 +48,17 @@ impl Snapshot {
         self.names_by_user.get(user_id).cloned().unwrap_or_default()
     }
 
+    /// A user as the v0 API shows it: with the names of the workspaces it is linked to. The one
+    /// place that pairs a user with its workspaces (only `/api/me` shows an owner more).
+    pub fn user_v0(&self, user: &UserRecord) -> UserV0 {
+        user.to_v0(self.names_of(&user.id))
+    }
+
     /// The body of `GET /api/users`: every user with its own workspace links.
     pub fn users_json(&self) -> Bytes {
         self.users_json
             .get_or_init(|| {
-                let users: Vec<_> = self
-                    .users
-                    .iter()
-                    .map(|u| u.to_v0(self.names_of(&u.id)))
-                    .collect();
+                let users: Vec<_> = self.users.iter().map(|u| self.user_v0(u)).collect();
                 Bytes::from(serde_json::to_vec(&users).unwrap_or_default())
             })
             .clone()

@@ -4,8 +4,10 @@ use std::collections::HashMap;
 
 use sqlx::SqliteConnection;
 
-use super::{is_unique_violation, Database};
-use crate::models::{Role, UserRecord};
+use super::workspaces::insert_membership;
+use super::{is_unique_violation, Attempt, Database};
+use crate::ids::IdSource;
+use crate::models::{Role, RoleColumn, UserRecord, UserV0};
 
 const USER_COLUMNS: &str =
     "id, first_name, last_name, username, role, api_key, inserted_at, updated_at";
@@ -24,26 +26,41 @@ pub struct NewUser {
     pub updated_at: String,
 }
 
-/// Why a user could not be created.
-#[derive(Debug, thiserror::Error)]
-pub enum UserCreateError {
-    #[error("username already exists")]
+/// What became of a request to create a user.
+#[derive(Debug)]
+pub enum UserCreated {
+    Created(UserRecord),
     UsernameTaken,
-    /// The generated id or API key is in use already (a seeded sequence repeating, e.g. over a
-    /// file database kept from an earlier run): the caller draws new ones.
-    #[error("generated id or key already in use")]
-    IdTaken,
-    #[error("Workspace '{0}' does not exist")]
+    /// The first of the named workspaces that does not exist.
     UnknownWorkspace(String),
     /// The same workspace named twice: the real server fails on the second link's INSERT.
-    #[error("workspace {workspace_id} linked twice")]
-    DuplicateLink { workspace_id: String },
-    #[error(transparent)]
-    Db(#[from] sqlx::Error),
+    DuplicateLink {
+        workspace_id: String,
+    },
+}
+
+/// How many times a generated id or API key found in use is drawn again (a seeded sequence
+/// repeating, e.g. over a file database kept from an earlier run) before giving up.
+pub(crate) const MAX_ID_DRAWS: usize = 8;
+
+impl NewUser {
+    /// The row as the API reads it back.
+    pub fn record(&self) -> UserRecord {
+        UserRecord {
+            id: self.id.clone(),
+            first_name: self.first_name.clone(),
+            last_name: self.last_name.clone(),
+            username: self.username.clone(),
+            role: RoleColumn(self.role),
+            api_key: self.api_key.clone(),
+            inserted_at: self.inserted_at.clone(),
+            updated_at: self.updated_at.clone(),
+        }
+    }
 }
 
 /// Inserts one user row (the one INSERT for users, used by the API and by fixtures).
-pub(crate) async fn insert_user(conn: &mut SqliteConnection, user: &NewUser) -> sqlx::Result<()> {
+pub(super) async fn insert_user(conn: &mut SqliteConnection, user: &NewUser) -> sqlx::Result<()> {
     sqlx::query(
         "INSERT INTO users (id, first_name, last_name, username, role, api_key, password_hash, \
          inserted_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -96,20 +113,15 @@ impl Database {
         .await
     }
 
-    /// The names of the workspaces a user is linked to, in link order.
-    pub async fn workspace_names_of(&self, user_id: &str) -> sqlx::Result<Vec<String>> {
-        Ok(self
-            .snapshot()
-            .await?
-            .names_by_user
-            .get(user_id)
-            .cloned()
-            .unwrap_or_default())
+    /// A user as the v0 API shows it (see [`Snapshot::user_v0`](super::snapshot)).
+    pub async fn user_v0(&self, user: &UserRecord) -> sqlx::Result<UserV0> {
+        Ok(self.snapshot().await?.user_v0(user))
     }
 
-    /// Every user's workspace names, in link order, keyed by user id (one query for a list).
-    pub async fn workspace_names_by_user(&self) -> sqlx::Result<HashMap<String, Vec<String>>> {
-        Ok(self.snapshot().await?.names_by_user.clone())
+    /// Every user, oldest first, as the v0 API shows them.
+    pub async fn users_v0(&self) -> sqlx::Result<Vec<UserV0>> {
+        let snapshot = self.snapshot().await?;
+        Ok(snapshot.users.iter().map(|u| snapshot.user_v0(u)).collect())
     }
 
     pub(super) async fn query_names_by_user(&self) -> sqlx::Result<HashMap<String, Vec<String>>> {
@@ -126,7 +138,8 @@ impl Database {
         Ok(by_user)
     }
 
-    /// Creates a user and links it to the named workspaces, all or nothing.
+    /// Creates a user and links it to the named workspaces, all or nothing. An id or API key
+    /// already in use is drawn again from `ids`.
     ///
     /// Mirrors the real server: the username check comes first (409), then each workspace
     /// name is resolved in order (the first unknown one fails), then the links are written.
@@ -134,14 +147,40 @@ impl Database {
         &self,
         user: &NewUser,
         workspace_names: &[String],
-    ) -> Result<UserRecord, UserCreateError> {
+        ids: &IdSource,
+    ) -> sqlx::Result<UserCreated> {
+        let mut user = user.clone();
+        for _ in 0..MAX_ID_DRAWS {
+            match self.try_create_user(&user, workspace_names).await? {
+                Attempt::Done(outcome) => {
+                    if matches!(outcome, UserCreated::Created(_)) {
+                        self.changed();
+                    }
+                    return Ok(outcome);
+                }
+                Attempt::IdTaken => {
+                    user.id = ids.uuid();
+                    user.api_key = ids.api_key();
+                }
+            }
+        }
+        Err(sqlx::Error::Protocol(format!(
+            "no free user id and API key after {MAX_ID_DRAWS} draws"
+        )))
+    }
+
+    async fn try_create_user(
+        &self,
+        user: &NewUser,
+        workspace_names: &[String],
+    ) -> sqlx::Result<Attempt<UserCreated>> {
         let mut tx = self.pool().begin().await?;
         let taken: Option<String> = sqlx::query_scalar("SELECT id FROM users WHERE username = ?")
             .bind(&user.username)
             .fetch_optional(&mut *tx)
             .await?;
         if taken.is_some() {
-            return Err(UserCreateError::UsernameTaken);
+            return Ok(Attempt::Done(UserCreated::UsernameTaken));
         }
         let id_taken: Option<i64> =
             sqlx::query_scalar("SELECT 1 FROM users WHERE id = ? OR api_key = ?")
@@ -150,7 +189,7 @@ impl Database {
                 .fetch_optional(&mut *tx)
                 .await?;
         if id_taken.is_some() {
-            return Err(UserCreateError::IdTaken);
+            return Ok(Attempt::IdTaken);
         }
         let mut workspace_ids = Vec::with_capacity(workspace_names.len());
         for name in workspace_names {
@@ -158,42 +197,27 @@ impl Database {
                 .bind(name)
                 .fetch_optional(&mut *tx)
                 .await?;
-            workspace_ids.push(id.ok_or_else(|| UserCreateError::UnknownWorkspace(name.clone()))?);
-        }
-        insert_user(&mut tx, user).await.map_err(|e| {
-            if is_unique_violation(&e) {
-                UserCreateError::UsernameTaken
-            } else {
-                e.into()
+            match id {
+                Some(id) => workspace_ids.push(id),
+                None => return Ok(Attempt::Done(UserCreated::UnknownWorkspace(name.clone()))),
             }
-        })?;
+        }
+        match insert_user(&mut tx, user).await {
+            Err(e) if is_unique_violation(&e) => {
+                return Ok(Attempt::Done(UserCreated::UsernameTaken))
+            }
+            other => other?,
+        }
         for workspace_id in workspace_ids {
-            sqlx::query("INSERT INTO workspaces_users (workspace_id, user_id, inserted_at) VALUES (?, ?, ?)")
-                .bind(&workspace_id)
-                .bind(&user.id)
-                .bind(&user.inserted_at)
-                .execute(&mut *tx)
-                .await
-                .map_err(|e| {
-                    if is_unique_violation(&e) {
-                        UserCreateError::DuplicateLink { workspace_id: workspace_id.clone() }
-                    } else {
-                        e.into()
-                    }
-                })?;
+            match insert_membership(&mut tx, &workspace_id, &user.id, &user.inserted_at).await {
+                Err(e) if is_unique_violation(&e) => {
+                    return Ok(Attempt::Done(UserCreated::DuplicateLink { workspace_id }))
+                }
+                other => other?,
+            }
         }
         tx.commit().await?;
-        self.changed();
-        Ok(UserRecord {
-            id: user.id.clone(),
-            first_name: user.first_name.clone(),
-            last_name: user.last_name.clone(),
-            username: user.username.clone(),
-            role: crate::models::RoleColumn(user.role),
-            api_key: user.api_key.clone(),
-            inserted_at: user.inserted_at.clone(),
-            updated_at: user.updated_at.clone(),
-        })
+        Ok(Attempt::Done(UserCreated::Created(user.record())))
     }
 
     /// Deletes a user (and its links); `false` when no such user exists any more.

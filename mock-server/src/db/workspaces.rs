@@ -1,7 +1,51 @@
 //! Queries on workspaces and memberships.
 
-use super::{is_unique_violation, Database};
-use crate::models::{UserRecord, Workspace};
+use sqlx::SqliteConnection;
+
+use super::users::MAX_ID_DRAWS;
+use super::{is_unique_violation, Attempt, Database};
+use crate::ids::IdSource;
+use crate::models::{UserV0, Workspace};
+
+/// What became of a request to create a workspace.
+#[derive(Debug)]
+pub enum WorkspaceCreated {
+    Created(Workspace),
+    NameTaken,
+}
+
+/// Inserts one workspace row (the one INSERT for workspaces: API and fixtures).
+pub(super) async fn insert_workspace(
+    conn: &mut SqliteConnection,
+    workspace: &Workspace,
+) -> sqlx::Result<()> {
+    sqlx::query("INSERT INTO workspaces (id, name, inserted_at, updated_at) VALUES (?, ?, ?, ?)")
+        .bind(&workspace.id)
+        .bind(&workspace.name)
+        .bind(&workspace.inserted_at)
+        .bind(&workspace.updated_at)
+        .execute(conn)
+        .await
+        .map(drop)
+}
+
+/// Inserts one membership row (the one INSERT for memberships: API and fixtures).
+pub(super) async fn insert_membership(
+    conn: &mut SqliteConnection,
+    workspace_id: &str,
+    user_id: &str,
+    linked_at: &str,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO workspaces_users (workspace_id, user_id, inserted_at) VALUES (?, ?, ?)",
+    )
+    .bind(workspace_id)
+    .bind(user_id)
+    .bind(linked_at)
+    .execute(conn)
+    .await
+    .map(drop)
+}
 
 impl Database {
     /// All workspaces, oldest first.
@@ -37,31 +81,47 @@ impl Database {
             .await
     }
 
-    pub async fn workspace_name_taken(&self, name: &str) -> sqlx::Result<bool> {
-        let found: Option<i64> = sqlx::query_scalar("SELECT 1 FROM workspaces WHERE name = ?")
-            .bind(name)
-            .fetch_optional(self.pool())
-            .await?;
-        Ok(found.is_some())
+    /// Creates a workspace; an id already in use is drawn again from `ids`.
+    pub async fn create_workspace(
+        &self,
+        workspace: &Workspace,
+        ids: &IdSource,
+    ) -> sqlx::Result<WorkspaceCreated> {
+        let mut workspace = workspace.clone();
+        for _ in 0..MAX_ID_DRAWS {
+            match self.try_create_workspace(&workspace).await? {
+                Attempt::Done(outcome) => {
+                    if matches!(outcome, WorkspaceCreated::Created(_)) {
+                        self.changed();
+                    }
+                    return Ok(outcome);
+                }
+                Attempt::IdTaken => workspace.id = ids.uuid(),
+            }
+        }
+        Err(sqlx::Error::Protocol(format!(
+            "no free workspace id after {MAX_ID_DRAWS} draws"
+        )))
     }
 
-    /// Inserts a workspace; `None` when its name or id is taken.
-    pub async fn create_workspace(&self, workspace: &Workspace) -> sqlx::Result<Option<Workspace>> {
-        let inserted = sqlx::query(
-            "INSERT INTO workspaces (id, name, inserted_at, updated_at) VALUES (?, ?, ?, ?)",
-        )
-        .bind(&workspace.id)
-        .bind(&workspace.name)
-        .bind(&workspace.inserted_at)
-        .bind(&workspace.updated_at)
-        .execute(self.pool())
-        .await;
-        match inserted {
-            Ok(_) => {
-                self.changed();
-                Ok(Some(workspace.clone()))
+    async fn try_create_workspace(
+        &self,
+        workspace: &Workspace,
+    ) -> sqlx::Result<Attempt<WorkspaceCreated>> {
+        let mut conn = self.pool().acquire().await?;
+        match insert_workspace(&mut conn, workspace).await {
+            Ok(()) => Ok(Attempt::Done(WorkspaceCreated::Created(workspace.clone()))),
+            Err(e) if is_unique_violation(&e) => {
+                let name_taken: Option<i64> =
+                    sqlx::query_scalar("SELECT 1 FROM workspaces WHERE name = ?")
+                        .bind(&workspace.name)
+                        .fetch_optional(&mut *conn)
+                        .await?;
+                Ok(match name_taken {
+                    Some(_) => Attempt::Done(WorkspaceCreated::NameTaken),
+                    None => Attempt::IdTaken,
+                })
             }
-            Err(e) if is_unique_violation(&e) => Ok(None),
             Err(e) => Err(e),
         }
     }
@@ -76,16 +136,21 @@ impl Database {
         Ok(result.rows_affected() == 1)
     }
 
-    /// The members of a workspace, in link order.
-    pub async fn members_of(&self, workspace_id: &str) -> sqlx::Result<Vec<UserRecord>> {
-        sqlx::query_as(
-            "SELECT u.id, u.first_name, u.last_name, u.username, u.role, u.api_key, \
-             u.inserted_at, u.updated_at FROM workspaces_users wu JOIN users u ON u.id = wu.user_id \
-             WHERE wu.workspace_id = ? ORDER BY wu.inserted_at, wu.rowid",
+    /// The members of a workspace, in link order, as the v0 API shows them.
+    pub async fn members_v0(&self, workspace_id: &str) -> sqlx::Result<Vec<UserV0>> {
+        let ids: Vec<String> = sqlx::query_scalar(
+            "SELECT user_id FROM workspaces_users WHERE workspace_id = ? \
+             ORDER BY inserted_at, rowid",
         )
         .bind(workspace_id)
         .fetch_all(self.pool())
-        .await
+        .await?;
+        let snapshot = self.snapshot().await?;
+        Ok(ids
+            .iter()
+            .filter_map(|id| snapshot.by_id(id))
+            .map(|u| snapshot.user_v0(u))
+            .collect())
     }
 
     pub async fn is_member(&self, workspace_id: &str, user_id: &str) -> sqlx::Result<bool> {
@@ -107,14 +172,8 @@ impl Database {
         user_id: &str,
         linked_at: &str,
     ) -> sqlx::Result<Option<bool>> {
-        let inserted = sqlx::query(
-            "INSERT INTO workspaces_users (workspace_id, user_id, inserted_at) VALUES (?, ?, ?)",
-        )
-        .bind(workspace_id)
-        .bind(user_id)
-        .bind(linked_at)
-        .execute(self.pool())
-        .await;
+        let mut conn = self.pool().acquire().await?;
+        let inserted = insert_membership(&mut conn, workspace_id, user_id, linked_at).await;
         match inserted {
             Ok(_) => {
                 self.changed();

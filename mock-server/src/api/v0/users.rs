@@ -7,7 +7,7 @@ use axum::Json;
 use uuid::Uuid;
 
 use super::schemas::UserCreate;
-use crate::db::{NewUser, UserCreateError};
+use crate::db::{NewUser, UserCreated};
 use crate::error::{ApiError, ApiResult, Entity};
 use crate::extract::{CurrentUser, PathIds, UserAndBody};
 use crate::models::{now_timestamp, UserV0};
@@ -70,7 +70,7 @@ pub async fn create(
         .await
         .map_err(anyhow::Error::from)?
         .map_err(anyhow::Error::from)?;
-    let mut new_user = NewUser {
+    let new_user = NewUser {
         id: state.ids.uuid(),
         first_name: request.first_name,
         last_name: request.last_name,
@@ -82,29 +82,22 @@ pub async fn create(
         inserted_at: now.clone(),
         updated_at: now,
     };
-    let mut created = state.db.create_user(&new_user, &request.workspaces).await;
-    for _ in 0..8 {
-        if !matches!(created, Err(UserCreateError::IdTaken)) {
-            break;
-        }
-        new_user.id = state.ids.uuid();
-        new_user.api_key = state.ids.api_key();
-        created = state.db.create_user(&new_user, &request.workspaces).await;
-    }
-    match created {
-        Ok(user) => Ok(Json(user.to_v0(request.workspaces))),
-        Err(UserCreateError::UsernameTaken) => Err(ApiError::AlreadyExists {
+    match state
+        .db
+        .create_user(&new_user, &request.workspaces, &state.ids)
+        .await?
+    {
+        UserCreated::Created(user) => Ok(Json(state.db.user_v0(&user).await?)),
+        UserCreated::UsernameTaken => Err(ApiError::AlreadyExists {
             entity: Entity::User,
             name: new_user.username,
         }),
-        Err(e @ UserCreateError::UnknownWorkspace(_)) => {
-            Err(ApiError::UnprocessablePlain(e.to_string()))
-        }
-        Err(UserCreateError::DuplicateLink { workspace_id }) => Err(ApiError::UnprocessablePlain(
+        UserCreated::UnknownWorkspace(name) => Err(ApiError::UnprocessablePlain(format!(
+            "Workspace '{name}' does not exist"
+        ))),
+        UserCreated::DuplicateLink { workspace_id } => Err(ApiError::UnprocessablePlain(
             duplicate_link_message(&workspace_id, &new_user.id),
         )),
-        Err(UserCreateError::Db(e)) => Err(e.into()),
-        Err(e @ UserCreateError::IdTaken) => Err(ApiError::Internal(e.into())),
     }
 }
 
@@ -138,9 +131,9 @@ pub async fn delete(
         .await?
         .ok_or_else(|| ApiError::user_not_found(&id))?;
     require_owner(&me)?;
-    let workspaces = state.db.workspace_names_of(&id).await?;
+    let shown = state.db.user_v0(&user).await?;
     if !state.db.delete_user(&id).await? {
         return Err(ApiError::user_not_found(&id));
     }
-    Ok(Json(user.to_v0(workspaces)))
+    Ok(Json(shown))
 }

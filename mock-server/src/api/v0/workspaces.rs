@@ -4,6 +4,7 @@ use axum::extract::State;
 use axum::Json;
 
 use super::schemas::workspace_name;
+use crate::db::WorkspaceCreated;
 use crate::error::{ApiError, ApiResult, Entity};
 use crate::extract::{CurrentUser, PathIds, UserAndBody};
 use crate::models::{now_timestamp, UserV0, Workspace};
@@ -26,28 +27,19 @@ pub async fn create(
     let name = workspace_name(body.value())?;
     require_owner(&me)?;
     let now = now_timestamp();
-    let mut workspace = Workspace {
+    let workspace = Workspace {
         id: state.ids.uuid(),
         name,
         inserted_at: now.clone(),
         updated_at: now,
     };
-    for _ in 0..8 {
-        if let Some(created) = state.db.create_workspace(&workspace).await? {
-            return Ok(Json(created));
-        }
-        if state.db.workspace_name_taken(&workspace.name).await? {
-            return Err(ApiError::AlreadyExists {
-                entity: Entity::Workspace,
-                name: workspace.name,
-            });
-        }
-        // The generated id was taken (a seeded sequence repeating): draw another.
-        workspace.id = state.ids.uuid();
+    match state.db.create_workspace(&workspace, &state.ids).await? {
+        WorkspaceCreated::Created(created) => Ok(Json(created)),
+        WorkspaceCreated::NameTaken => Err(ApiError::AlreadyExists {
+            entity: Entity::Workspace,
+            name: workspace.name,
+        }),
     }
-    Err(ApiError::Internal(anyhow::anyhow!(
-        "no free workspace id after 8 tries"
-    )))
 }
 
 /// `GET /api/workspaces/{workspace_id}/users`: the policy is checked before the lookup, so a
@@ -64,17 +56,7 @@ pub async fn members(
         .workspace_by_id(&workspace_id)
         .await?
         .ok_or_else(|| ApiError::workspace_not_found(&workspace_id))?;
-    let mut names = state.db.workspace_names_by_user().await?;
-    let members = state.db.members_of(&workspace_id).await?;
-    Ok(Json(
-        members
-            .into_iter()
-            .map(|u| {
-                let workspaces = names.remove(&u.id).unwrap_or_default();
-                u.to_v0(workspaces)
-            })
-            .collect(),
-    ))
+    Ok(Json(state.db.members_v0(&workspace_id).await?))
 }
 
 /// `POST /api/workspaces/{workspace_id}/users/{user_id}`: 403 → 404 workspace → 404 user → 409.
@@ -112,8 +94,7 @@ pub async fn add_member(
         }
         None => return Err(ApiError::user_not_found(&user_id)),
     }
-    let workspaces = state.db.workspace_names_of(&user_id).await?;
-    Ok(Json(user.to_v0(workspaces)))
+    Ok(Json(state.db.user_v0(&user).await?))
 }
 
 /// `DELETE /api/workspaces/{workspace_id}/users/{user_id}`: the membership is looked up first
@@ -139,6 +120,5 @@ pub async fn remove_member(
     if !state.db.remove_member(&workspace_id, &user_id).await? {
         return Err(ApiError::user_not_found(&user_id));
     }
-    let workspaces = state.db.workspace_names_of(&user_id).await?;
-    Ok(Json(user.to_v0(workspaces)))
+    Ok(Json(state.db.user_v0(&user).await?))
 }

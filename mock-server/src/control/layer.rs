@@ -1,0 +1,221 @@
+//! The control layer: what the mock adds around each instance's Argilla API router.
+//!
+//! A request passes each stage once, in this order: a journal entry is opened (and written when
+//! the request is done, however it ends); the body is read within the size limit and the read
+//! deadlines; the instance's fault rules pick what happens (the normal answer, another answer,
+//! a delay, or a cut connection); then the API router answers. A cut connection is not an
+//! answer the router can give: it is handed to the transport as a [`ConnectionFault`] extension
+//! on an otherwise empty response (see `serve.rs`).
+
+use std::convert::Infallible;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+
+use axum::body::{Body, Bytes};
+use axum::extract::Request;
+use axum::http::header::{ACCEPT_ENCODING, CONTENT_LENGTH};
+use axum::http::{HeaderValue, Method, Response};
+use axum::response::IntoResponse;
+use http_body_util::BodyExt;
+use tower::{Layer, Service, ServiceExt};
+
+use super::faults::{FaultBook, Outcome};
+use super::journal::{Journal, Recording};
+use crate::api::cors_for_answer;
+use crate::error::ApiError;
+use crate::extract::body_parse_error;
+use crate::request_body::{read_limited, BodyError, BodyLimits};
+
+/// How the transport must end a connection instead of sending the response it carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum ConnectionFault {
+    #[error("connection reset by a fault rule")]
+    Reset,
+    #[error("connection closed without an answer by a fault rule")]
+    Empty,
+    #[error("request body not received within the read timeout")]
+    SlowBody,
+}
+
+impl ConnectionFault {
+    fn into_response(self) -> Response<Body> {
+        let mut response = Response::new(Body::empty());
+        response.extensions_mut().insert(self);
+        response
+    }
+}
+
+/// What the control layer of one instance works with.
+#[derive(Debug)]
+struct Control {
+    /// `None` for the default instance.
+    namespace: Option<String>,
+    journal: Arc<Journal>,
+    faults: Arc<FaultBook>,
+    limits: BodyLimits,
+}
+
+/// Wraps an instance's API router in the journal, the body limit and the fault rules.
+#[derive(Debug, Clone)]
+pub struct ControlLayer {
+    control: Arc<Control>,
+}
+
+impl ControlLayer {
+    pub fn new(
+        namespace: Option<String>,
+        journal: Arc<Journal>,
+        faults: Arc<FaultBook>,
+        limits: BodyLimits,
+    ) -> Self {
+        ControlLayer {
+            control: Arc::new(Control {
+                namespace,
+                journal,
+                faults,
+                limits,
+            }),
+        }
+    }
+}
+
+impl<S> Layer<S> for ControlLayer {
+    type Service = ControlService<S>;
+
+    fn layer(&self, inner: S) -> Self::Service {
+        ControlService {
+            control: self.control.clone(),
+            inner,
+        }
+    }
+}
+
+/// The service [`ControlLayer`] makes.
+#[derive(Debug, Clone)]
+pub struct ControlService<S> {
+    control: Arc<Control>,
+    inner: S,
+}
+
+impl<S> Service<Request> for ControlService<S>
+where
+    S: Service<Request, Response = Response<Body>, Error = Infallible> + Clone + Send + 'static,
+    S::Future: Send + 'static,
+{
+    type Response = Response<Body>;
+    type Error = Infallible;
+    type Future = Pin<Box<dyn Future<Output = Result<Response<Body>, Infallible>> + Send>>;
+
+    fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        // The inner router is always ready; it is cloned per request below.
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, request: Request) -> Self::Future {
+        let control = self.control.clone();
+        let inner = self.inner.clone();
+        Box::pin(async move { Ok(control.handle(request, inner).await) })
+    }
+}
+
+impl Control {
+    async fn handle<S>(&self, request: Request, api: S) -> Response<Body>
+    where
+        S: Service<Request, Response = Response<Body>, Error = Infallible> + Send + 'static,
+        S::Future: Send + 'static,
+    {
+        let (mut parts, body) = request.into_parts();
+        // Written when dropped: also when the client goes away mid-request.
+        let mut recording = Recording::open(&self.journal, self.namespace.clone(), &parts);
+        let bytes = match read_limited(body, &self.limits).await {
+            Ok(bytes) => bytes,
+            Err(BodyError::Stalled) => return ConnectionFault::SlowBody.into_response(),
+            // Over the limit is 413; a body the client broke off or garbled is the 400 FastAPI
+            // gives for a body it cannot read.
+            Err(BodyError::TooLarge) => {
+                return recording.answered(ApiError::PayloadTooLarge.into_response())
+            }
+            Err(BodyError::Broken) => {
+                return recording.answered(body_parse_error().into_response())
+            }
+        };
+        recording.body(&bytes, &parts.headers);
+        let Some(plan) = self
+            .faults
+            .pick(&parts.method, parts.uri.path(), &parts.headers)
+        else {
+            let answer = call(api, Request::from_parts(parts, Body::from(bytes))).await;
+            return recording.answered(answer);
+        };
+        recording.fault(plan.rule, plan.kind);
+        if let Some(delay) = plan.delay {
+            tokio::time::sleep(delay).await;
+        }
+        match plan.outcome {
+            Outcome::Respond {
+                status,
+                body,
+                retry_after,
+            } => {
+                let mut answer = ApiError::Injected {
+                    status,
+                    body,
+                    retry_after,
+                }
+                .into_response();
+                cors_for_answer(&parts.headers, answer.headers_mut());
+                recording.answered(answer)
+            }
+            Outcome::ConnectionReset => ConnectionFault::Reset.into_response(),
+            Outcome::EmptyResponse => ConnectionFault::Empty.into_response(),
+            Outcome::Continue => {
+                let answer = call(api, Request::from_parts(parts, Body::from(bytes))).await;
+                recording.answered(answer)
+            }
+            Outcome::MalformedBody => {
+                // The JSON must be cut, not a compressed stream: ask the API for a plain body.
+                parts.headers.remove(ACCEPT_ENCODING);
+                let is_head = parts.method == Method::HEAD;
+                let answer = call(api, Request::from_parts(parts, Body::from(bytes))).await;
+                // A HEAD answer has no body to cut.
+                let answer = if is_head {
+                    answer
+                } else {
+                    truncate_body(answer).await
+                };
+                recording.answered(answer)
+            }
+        }
+    }
+}
+
+async fn call<S>(api: S, request: Request) -> Response<Body>
+where
+    S: Service<Request, Response = Response<Body>, Error = Infallible>,
+{
+    match api.oneshot(request).await {
+        Ok(response) => response,
+        Err(never) => match never {},
+    }
+}
+
+/// The same status and headers with the body cut in half: JSON no parser accepts.
+async fn truncate_body(response: Response<Body>) -> Response<Body> {
+    let (mut parts, body) = response.into_parts();
+    let bytes = body
+        .collect()
+        .await
+        .map(|c| c.to_bytes())
+        .unwrap_or_default();
+    let cut = if bytes.len() > 1 {
+        bytes.slice(..bytes.len() / 2)
+    } else {
+        Bytes::from_static(b"{")
+    };
+    parts
+        .headers
+        .insert(CONTENT_LENGTH, HeaderValue::from(cut.len()));
+    Response::from_parts(parts, Body::from(cut))
+}
