@@ -161,9 +161,15 @@ async fn secrets_never_reach_the_log_even_at_trace_level() -> Result<(), Box<dyn
         ("X-Argilla-Api-Key", new_key.clone()),
         ("Authorization", format!("Bearer {token}")),
         ("X-Argilla-Api-Key", "wrong-key-xyz".to_owned()),
+        ("X-Rubrix-Api-Key", "rubrix-key-xyz".to_owned()),
+        ("Proxy-Authorization", "Basic cHJveHktc2VjcmV0".to_owned()),
+        ("X-Auth-Token", "auth-token-xyz".to_owned()),
+        ("Cookie", "session=cookie-xyz".to_owned()),
     ] {
         client
-            .get(format!("{url}/api/me"))
+            .get(format!(
+                "{url}/api/me?api_key=query-key-xyz&token=query-token-xyz"
+            ))
             .header(auth.0, &auth.1)
             .send()
             .await?;
@@ -179,6 +185,12 @@ async fn secrets_never_reach_the_log_even_at_trace_level() -> Result<(), Box<dyn
         new_key.as_str(),
         token.as_str(),
         "wrong-key-xyz",
+        "rubrix-key-xyz",
+        "cHJveHktc2VjcmV0",
+        "auth-token-xyz",
+        "cookie-xyz",
+        "query-key-xyz",
+        "query-token-xyz",
     ] {
         assert!(!log.contains(secret), "the log shows {secret:?}");
     }

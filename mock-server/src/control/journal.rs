@@ -14,10 +14,7 @@ use axum::http::{HeaderMap, Response};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::extract::is_form_content_type;
-
-/// What replaces a secret in the journal.
-pub const MASK: &str = "***";
+use super::masking::{masked_body, masked_headers, masked_query, Secrets};
 
 /// One request and its outcome.
 #[derive(Debug, Clone, Serialize)]
@@ -201,15 +198,20 @@ pub struct Recording {
 }
 
 impl Recording {
-    pub fn open(journal: &Arc<Journal>, namespace: Option<String>, parts: &Parts) -> Recording {
+    pub fn open(
+        journal: &Arc<Journal>,
+        namespace: Option<String>,
+        parts: &Parts,
+        secrets: Secrets<'_>,
+    ) -> Recording {
         let entry = journal.is_enabled().then(|| JournalEntry {
             seq: 0,
             time: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
             namespace,
             method: parts.method.to_string(),
             path: parts.uri.path().to_owned(),
-            query: parts.uri.query().map(str::to_owned),
-            headers: masked_headers(&parts.headers),
+            query: parts.uri.query().map(|q| masked_query(q, secrets)),
+            headers: masked_headers(&parts.headers, secrets),
             body: None,
             status: None,
             duration_ms: 0.0,
@@ -223,10 +225,10 @@ impl Recording {
     }
 
     /// Keeps the body (secrets masked).
-    pub fn body(&mut self, bytes: &[u8], headers: &HeaderMap) {
+    pub fn body(&mut self, bytes: &[u8], headers: &HeaderMap, secrets: Secrets<'_>) {
         if let Some(entry) = &mut self.entry {
             let content_type = headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok());
-            entry.body = masked_body(bytes, content_type);
+            entry.body = masked_body(bytes, content_type, secrets);
         }
     }
 
@@ -258,120 +260,10 @@ impl Drop for Recording {
     }
 }
 
-/// Headers as the journal keeps them: secrets masked.
-pub fn masked_headers(headers: &HeaderMap) -> Vec<(String, String)> {
-    headers
-        .iter()
-        .map(|(name, value)| {
-            let name = name.as_str().to_owned();
-            let value = match name.as_str() {
-                "x-argilla-api-key" | "cookie" => MASK.to_owned(),
-                "authorization" => match value.to_str().ok().and_then(|v| v.split_once(' ')) {
-                    Some((scheme, _)) => format!("{scheme} {MASK}"),
-                    None => MASK.to_owned(),
-                },
-                _ => String::from_utf8_lossy(value.as_bytes()).into_owned(),
-            };
-            (name, value)
-        })
-        .collect()
-}
-
-/// Bodies larger than this are not kept, only their size: a journal of 10,000 entries must not
-/// hold 10,000 large uploads.
-pub const MAX_KEPT_BODY: usize = 64 * 1024;
-
-/// A body as the journal keeps it: parsed JSON or form text with secrets masked. A body that
-/// cannot be read field by field but mentions a secret field is replaced by its size.
-pub fn masked_body(bytes: &[u8], content_type: Option<&str>) -> Option<Value> {
-    if bytes.is_empty() {
-        return None;
-    }
-    let omitted = |why: &str| {
-        Some(Value::String(format!(
-            "<{} bytes not kept: {why}>",
-            bytes.len()
-        )))
-    };
-    if bytes.len() > MAX_KEPT_BODY {
-        return omitted("larger than 64 KiB");
-    }
-    if content_type.is_some_and(is_form_content_type) {
-        if let Ok(fields) = serde_urlencoded::from_bytes::<Vec<(String, String)>>(bytes) {
-            if fields.iter().all(|(k, _)| !k.contains(['{', '"', '['])) {
-                let masked: Vec<(String, String)> = fields
-                    .into_iter()
-                    .map(|(k, v)| {
-                        if is_secret_field(&k) {
-                            (k, MASK.to_owned())
-                        } else {
-                            (k, v)
-                        }
-                    })
-                    .collect();
-                return Some(Value::String(
-                    serde_urlencoded::to_string(masked).unwrap_or_default(),
-                ));
-            }
-        }
-    }
-    match serde_json::from_slice::<Value>(bytes) {
-        Ok(mut json) => {
-            mask_json(&mut json);
-            Some(json)
-        }
-        Err(_) => {
-            let text = String::from_utf8_lossy(bytes);
-            let lower = text.to_ascii_lowercase();
-            if SECRET_FIELDS.iter().any(|f| lower.contains(f)) {
-                omitted("unreadable, and it names a credential field")
-            } else {
-                Some(Value::String(text.into_owned()))
-            }
-        }
-    }
-}
-
-const SECRET_FIELDS: [&str; 5] = [
-    "password",
-    "api_key",
-    "access_token",
-    "password_hash",
-    "client_secret",
-];
-
-fn is_secret_field(name: &str) -> bool {
-    SECRET_FIELDS.contains(&name)
-}
-
-/// Masks secret members of objects, and the values of `["password", "…"]` pairs (the real
-/// server accepts a list of pairs as a body).
-fn mask_json(value: &mut Value) {
-    match value {
-        Value::Object(map) => {
-            for (key, v) in map.iter_mut() {
-                if is_secret_field(key) {
-                    *v = Value::String(MASK.to_owned());
-                } else {
-                    mask_json(v);
-                }
-            }
-        }
-        Value::Array(items) => {
-            let is_secret_pair = items.len() == 2 && items[0].as_str().is_some_and(is_secret_field);
-            if is_secret_pair {
-                items[1] = Value::String(MASK.to_owned());
-            } else {
-                items.iter_mut().for_each(mask_json);
-            }
-        }
-        _ => {}
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::control::masking::MAX_KEPT_BODY;
 
     fn entry(path: &str) -> JournalEntry {
         JournalEntry {
@@ -444,68 +336,5 @@ mod tests {
         let journal = Journal::new(0);
         journal.record(entry("/x"));
         assert!(journal.is_empty());
-    }
-
-    #[test]
-    fn secrets_are_masked() {
-        let body = masked_body(
-            br#"{"username":"a","password":"12345678","nested":[{"api_key":"k"}]}"#,
-            Some("application/json"),
-        );
-        assert_eq!(
-            body,
-            Some(serde_json::json!({"username":"a","password":"***","nested":[{"api_key":"***"}]}))
-        );
-        let form = masked_body(
-            b"username=a&password=1234",
-            Some("application/x-www-form-urlencoded"),
-        );
-        assert_eq!(form, Some(Value::String("username=a&password=***".into())));
-        let broken = masked_body(br#"{"password":"secret","#, Some("application/json"));
-        assert!(!broken
-            .map(|b| b.to_string())
-            .unwrap_or_default()
-            .contains("secret"));
-        let pairs = masked_body(
-            br#"[["username","x"],["password","hunter22"]]"#,
-            Some("application/json"),
-        );
-        assert!(!pairs
-            .map(|b| b.to_string())
-            .unwrap_or_default()
-            .contains("hunter22"));
-        let upper = masked_body(
-            b"username=a&password=1234",
-            Some("Application/X-WWW-Form-Urlencoded"),
-        );
-        assert_eq!(upper, Some(Value::String("username=a&password=***".into())));
-        let json_as_form = masked_body(
-            br#"{"username":"x","password":"hunter22"}"#,
-            Some("application/x-www-form-urlencoded"),
-        );
-        assert!(!json_as_form
-            .map(|b| b.to_string())
-            .unwrap_or_default()
-            .contains("hunter22"));
-        let huge = masked_body(&vec![b'0'; MAX_KEPT_BODY + 1], None);
-        assert_eq!(
-            huge,
-            Some(Value::String(format!(
-                "<{} bytes not kept: larger than 64 KiB>",
-                MAX_KEPT_BODY + 1
-            )))
-        );
-        let mut headers = HeaderMap::new();
-        headers.insert(
-            "x-argilla-api-key",
-            "argilla.apikey".parse().expect("value"),
-        );
-        headers.insert(
-            "authorization",
-            "Bearer abc.def.ghi".parse().expect("value"),
-        );
-        let masked = masked_headers(&headers);
-        assert!(masked.contains(&("x-argilla-api-key".into(), "***".into())));
-        assert!(masked.contains(&("authorization".into(), "Bearer ***".into())));
     }
 }

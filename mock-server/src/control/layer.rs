@@ -23,7 +23,9 @@ use tower::{Layer, Service, ServiceExt};
 
 use super::faults::{FaultBook, Outcome};
 use super::journal::{Journal, Recording};
+use super::masking::Secrets;
 use crate::api::cors_for_answer;
+use crate::db::Database;
 use crate::error::ApiError;
 use crate::extract::body_parse_error;
 use crate::request_body::{read_limited, BodyError, BodyLimits};
@@ -55,6 +57,8 @@ struct Control {
     journal: Arc<Journal>,
     faults: Arc<FaultBook>,
     limits: BodyLimits,
+    /// Whose API keys the journal masks.
+    db: Database,
 }
 
 /// Wraps an instance's API router in the journal, the body limit and the fault rules.
@@ -69,6 +73,7 @@ impl ControlLayer {
         journal: Arc<Journal>,
         faults: Arc<FaultBook>,
         limits: BodyLimits,
+        db: Database,
     ) -> Self {
         ControlLayer {
             control: Arc::new(Control {
@@ -76,6 +81,7 @@ impl ControlLayer {
                 journal,
                 faults,
                 limits,
+                db,
             }),
         }
     }
@@ -127,8 +133,14 @@ impl Control {
         S::Future: Send + 'static,
     {
         let (mut parts, body) = request.into_parts();
+        // A key sent under any name is masked too: the journal needs the instance's keys.
+        let keys = match self.journal.is_enabled() {
+            true => self.db.known_keys().await.ok(),
+            false => None,
+        };
+        let secrets = Secrets::new(keys.as_ref());
         // Written when dropped: also when the client goes away mid-request.
-        let mut recording = Recording::open(&self.journal, self.namespace.clone(), &parts);
+        let mut recording = Recording::open(&self.journal, self.namespace.clone(), &parts, secrets);
         let bytes = match read_limited(body, &self.limits).await {
             Ok(bytes) => bytes,
             Err(BodyError::Stalled) => return ConnectionFault::SlowBody.into_response(),
@@ -141,7 +153,7 @@ impl Control {
                 return recording.answered(body_parse_error().into_response())
             }
         };
-        recording.body(&bytes, &parts.headers);
+        recording.body(&bytes, &parts.headers, secrets);
         let Some(plan) = self
             .faults
             .pick(&parts.method, parts.uri.path(), &parts.headers)

@@ -10,6 +10,7 @@ mod dispatch;
 pub mod faults;
 pub mod journal;
 mod layer;
+pub mod masking;
 
 pub use dispatch::app;
 pub use layer::{ConnectionFault, ControlLayer, ControlService};
@@ -86,6 +87,7 @@ impl Instance {
             journal.clone(),
             faults.clone(),
             options.body_limits,
+            state.db.clone(),
         );
         Ok(Instance {
             namespace,

@@ -83,6 +83,24 @@ impl Database {
     }
 }
 
+/// The API keys of an instance's users, as they were at one moment: what the journal masks
+/// wherever it finds them.
+#[derive(Debug, Clone)]
+pub struct KnownKeys(std::sync::Arc<snapshot::Snapshot>);
+
+impl KnownKeys {
+    pub fn contains(&self, value: &str) -> bool {
+        self.0.by_key(value).is_some()
+    }
+}
+
+impl Database {
+    /// The current users' API keys.
+    pub async fn known_keys(&self) -> sqlx::Result<KnownKeys> {
+        self.snapshot().await.map(KnownKeys)
+    }
+}
+
 /// One try at a create: done (with its outcome), or to be tried again with a new id.
 enum Attempt<T> {
     Done(T),

@@ -1,0 +1,300 @@
+//! What the journal keeps of a request's credentials: nothing. Headers, query parameters and
+//! bodies are masked by rule (a name that says it carries a secret) and by value (anything
+//! equal to an API key of the instance, whatever its name), before an entry is stored.
+
+use axum::http::HeaderMap;
+use percent_encoding::percent_decode_str;
+use serde_json::Value;
+
+use crate::db::KnownKeys;
+use crate::extract::is_form_content_type;
+
+/// What replaces a secret in the journal.
+pub const MASK: &str = "***";
+
+/// Bodies larger than this are not kept, only their size: a journal of 10,000 entries must not
+/// hold 10,000 large uploads.
+pub const MAX_KEPT_BODY: usize = 64 * 1024;
+
+/// The API keys a value is compared with (none when the instance's could not be read).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Secrets<'a> {
+    keys: Option<&'a KnownKeys>,
+}
+
+impl<'a> Secrets<'a> {
+    pub fn new(keys: Option<&'a KnownKeys>) -> Secrets<'a> {
+        Secrets { keys }
+    }
+
+    /// Whether `value`, or one of its words (`Token <key>`, `a, <key>`), is an API key.
+    fn holds_key(&self, value: &str) -> bool {
+        let Some(keys) = self.keys else {
+            return false;
+        };
+        keys.contains(value)
+            || value
+                .split(|c: char| c.is_whitespace() || c == ',' || c == ';')
+                .any(|word| !word.is_empty() && keys.contains(word))
+    }
+}
+
+/// Whether a header, query parameter or body field name says it carries a credential: names
+/// ending in `api-key`, `apikey`, `-key`, `token`, `secret`, `password` (`_` counts as `-`, any
+/// case), and `authorization`, `proxy-authorization`, `cookie`, `set-cookie`, `key`.
+pub fn is_secret_name(name: &str) -> bool {
+    let name = name.to_ascii_lowercase().replace('_', "-");
+    matches!(
+        name.as_str(),
+        "authorization" | "proxy-authorization" | "cookie" | "set-cookie" | "key"
+    ) || ["api-key", "apikey", "-key", "token", "secret", "password"]
+        .iter()
+        .any(|end| name.ends_with(end))
+}
+
+/// Body fields that are secrets though their names follow no rule above.
+const OTHER_SECRET_FIELDS: [&str; 1] = ["password_hash"];
+
+fn is_secret_field(name: &str) -> bool {
+    is_secret_name(name) || OTHER_SECRET_FIELDS.contains(&name)
+}
+
+/// Headers as the journal keeps them: names in lower case, secrets masked. An `Authorization`
+/// header keeps its scheme (`Bearer ***`), which tells how the client authenticated.
+pub fn masked_headers(headers: &HeaderMap, secrets: Secrets<'_>) -> Vec<(String, String)> {
+    headers
+        .iter()
+        .map(|(name, value)| {
+            let name = name.as_str().to_owned();
+            let text = String::from_utf8_lossy(value.as_bytes());
+            let value = if name == "authorization" || name == "proxy-authorization" {
+                match text.split_once(' ') {
+                    Some((scheme, _)) if !secrets.holds_key(scheme) => format!("{scheme} {MASK}"),
+                    _ => MASK.to_owned(),
+                }
+            } else if is_secret_name(&name) || secrets.holds_key(&text) {
+                MASK.to_owned()
+            } else {
+                text.into_owned()
+            };
+            (name, value)
+        })
+        .collect()
+}
+
+/// A query string as the journal keeps it: the value of each secret parameter masked, the
+/// rest as sent.
+pub fn masked_query(query: &str, secrets: Secrets<'_>) -> String {
+    query
+        .split('&')
+        .map(|pair| {
+            let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+            let decode = |s: &str| {
+                percent_decode_str(&s.replace('+', " "))
+                    .decode_utf8_lossy()
+                    .into_owned()
+            };
+            if is_secret_name(&decode(name)) || secrets.holds_key(&decode(value)) {
+                format!("{name}={MASK}")
+            } else {
+                pair.to_owned()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// A body as the journal keeps it: parsed JSON or form text with secrets masked. A body that
+/// cannot be read field by field but mentions a secret field (or holds a key) is replaced by
+/// its size.
+pub fn masked_body(
+    bytes: &[u8],
+    content_type: Option<&str>,
+    secrets: Secrets<'_>,
+) -> Option<Value> {
+    if bytes.is_empty() {
+        return None;
+    }
+    let omitted = |why: &str| {
+        Some(Value::String(format!(
+            "<{} bytes not kept: {why}>",
+            bytes.len()
+        )))
+    };
+    if bytes.len() > MAX_KEPT_BODY {
+        return omitted("larger than 64 KiB");
+    }
+    if content_type.is_some_and(is_form_content_type) {
+        if let Ok(fields) = serde_urlencoded::from_bytes::<Vec<(String, String)>>(bytes) {
+            if fields.iter().all(|(k, _)| !k.contains(['{', '"', '['])) {
+                let masked: Vec<(String, String)> = fields
+                    .into_iter()
+                    .map(|(k, v)| {
+                        if is_secret_field(&k) || secrets.holds_key(&v) {
+                            (k, MASK.to_owned())
+                        } else {
+                            (k, v)
+                        }
+                    })
+                    .collect();
+                return Some(Value::String(
+                    serde_urlencoded::to_string(masked).unwrap_or_default(),
+                ));
+            }
+        }
+    }
+    match serde_json::from_slice::<Value>(bytes) {
+        Ok(mut json) => {
+            mask_json(&mut json, secrets);
+            Some(json)
+        }
+        Err(_) => {
+            let text = String::from_utf8_lossy(bytes);
+            let lower = text.to_ascii_lowercase();
+            let names_secret = ["password", "api_key", "apikey", "token", "secret"]
+                .iter()
+                .any(|f| lower.contains(f));
+            if names_secret || secrets.holds_key(&text) {
+                omitted("unreadable, and it names a credential field")
+            } else {
+                Some(Value::String(text.into_owned()))
+            }
+        }
+    }
+}
+
+/// Masks secret members of objects, strings equal to a key, and the values of
+/// `["password", "…"]` pairs (the real server accepts a list of pairs as a body).
+fn mask_json(value: &mut Value, secrets: Secrets<'_>) {
+    match value {
+        Value::Object(map) => {
+            for (key, v) in map.iter_mut() {
+                if is_secret_field(key) {
+                    *v = Value::String(MASK.to_owned());
+                } else {
+                    mask_json(v, secrets);
+                }
+            }
+        }
+        Value::Array(items) => {
+            let is_secret_pair = items.len() == 2 && items[0].as_str().is_some_and(is_secret_field);
+            if is_secret_pair {
+                items[1] = Value::String(MASK.to_owned());
+            } else {
+                items.iter_mut().for_each(|v| mask_json(v, secrets));
+            }
+        }
+        Value::String(s) if secrets.holds_key(s) => *s = MASK.to_owned(),
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shown(value: Option<Value>) -> String {
+        value.map(|v| v.to_string()).unwrap_or_default()
+    }
+
+    #[test]
+    fn secret_names_follow_the_rule_in_any_spelling() {
+        for secret in [
+            "X-Argilla-Api-Key",
+            "x-rubrix-api-key",
+            "x-api-key",
+            "apikey",
+            "X-Auth-Token",
+            "access_token",
+            "client_secret",
+            "password",
+            "authorization",
+            "Proxy-Authorization",
+            "cookie",
+            "set-cookie",
+            "api_key",
+            "key",
+        ] {
+            assert!(is_secret_name(secret), "{secret}");
+        }
+        for plain in [
+            "content-type",
+            "username",
+            "keyboard",
+            "x-argilla-workspace",
+            "monkey",
+        ] {
+            assert!(!is_secret_name(plain), "{plain}");
+        }
+    }
+
+    #[test]
+    fn bodies_lose_their_secrets() {
+        let none = Secrets::default();
+        let body = masked_body(
+            br#"{"username":"a","password":"12345678","nested":[{"api_key":"k"}]}"#,
+            Some("application/json"),
+            none,
+        );
+        assert_eq!(
+            body,
+            Some(serde_json::json!({"username":"a","password":"***","nested":[{"api_key":"***"}]}))
+        );
+        let form = masked_body(
+            b"username=a&password=1234",
+            Some("Application/X-WWW-Form-Urlencoded"),
+            none,
+        );
+        assert_eq!(form, Some(Value::String("username=a&password=***".into())));
+        let broken = masked_body(br#"{"password":"secret","#, Some("application/json"), none);
+        assert!(!shown(broken).contains("secret"));
+        let pairs = masked_body(
+            br#"[["username","x"],["password","hunter22"]]"#,
+            Some("application/json"),
+            none,
+        );
+        assert!(!shown(pairs).contains("hunter22"));
+        let json_as_form = masked_body(
+            br#"{"username":"x","password":"hunter22"}"#,
+            Some("application/x-www-form-urlencoded"),
+            none,
+        );
+        assert!(!shown(json_as_form).contains("hunter22"));
+        let huge = masked_body(&vec![b'0'; MAX_KEPT_BODY + 1], None, none);
+        assert_eq!(
+            huge,
+            Some(Value::String(format!(
+                "<{} bytes not kept: larger than 64 KiB>",
+                MAX_KEPT_BODY + 1
+            )))
+        );
+    }
+
+    #[test]
+    fn queries_lose_secret_parameters_and_keep_the_rest() {
+        let none = Secrets::default();
+        assert_eq!(
+            masked_query("api_key=abc&limit=5&Token=x&x-api-key=y&q", none),
+            "api_key=***&limit=5&Token=***&x-api-key=***&q"
+        );
+        assert_eq!(masked_query("api%5Fkey=abc", none), "api%5Fkey=***");
+    }
+
+    #[test]
+    fn authorization_keeps_its_scheme_only() {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            "authorization",
+            "Bearer abc.def.ghi".parse().expect("value"),
+        );
+        headers.insert(
+            "proxy-authorization",
+            "Basic dXNlcjpwdw==".parse().expect("value"),
+        );
+        headers.insert("x-rubrix-api-key", "argilla.apikey".parse().expect("value"));
+        let masked = masked_headers(&headers, Secrets::default());
+        assert!(masked.contains(&("authorization".into(), "Bearer ***".into())));
+        assert!(masked.contains(&("proxy-authorization".into(), "Basic ***".into())));
+        assert!(masked.contains(&("x-rubrix-api-key".into(), "***".into())));
+    }
+}
