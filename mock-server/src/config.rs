@@ -41,7 +41,9 @@ pub struct Config {
 
     /// Milliseconds a connection may take to send a request's head, or to send more of its
     /// body, before it is closed; a connection idle that long between requests is closed too.
-    #[arg(long, env = "ARGILLA_MOCK_READ_TIMEOUT_MS", default_value_t = 30_000)]
+    /// At least 1: with 0 no request could ever arrive.
+    #[arg(long, env = "ARGILLA_MOCK_READ_TIMEOUT_MS", default_value_t = 30_000,
+          value_parser = clap::value_parser!(u64).range(1..))]
     pub read_timeout_ms: u64,
 
     /// Make generated ids and API keys the same on every run.

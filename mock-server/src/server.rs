@@ -173,6 +173,11 @@ pub async fn spawn(config: &Config) -> anyhow::Result<MockServer> {
 }
 
 async fn start(config: &Config, fixtures_json: Option<&str>) -> anyhow::Result<MockServer> {
+    // The command line refuses 0 too; an embedder's `Config` is checked here.
+    anyhow::ensure!(
+        config.read_timeout_ms > 0,
+        "read_timeout_ms must be at least 1: with 0 no request could arrive"
+    );
     // Fixture ids and keys left out of the file come from the same seeded sequence.
     let fixture_ids = match config.seed {
         Some(seed) => IdSource::seeded(seed ^ 0x5eed),

@@ -101,6 +101,21 @@ fn a_bad_fixture_file_is_one_line_on_stderr_and_exit_code_1() {
 }
 
 #[test]
+fn a_zero_read_timeout_is_refused_with_a_clear_message() {
+    let output = Command::new(BIN)
+        .args(["--port", "0", "--read-timeout-ms", "0"])
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(2));
+    assert!(output.stdout.is_empty(), "nothing served");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("invalid value '0' for '--read-timeout-ms <READ_TIMEOUT_MS>'"),
+        "{stderr}"
+    );
+}
+
+#[test]
 fn a_busy_port_is_reported_not_panicked() {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
     let port = listener.local_addr().expect("addr").port().to_string();

@@ -259,3 +259,59 @@ async fn bad_rules_are_422_with_a_message_saying_what_is_wrong() -> TestResult {
     }
     Ok(())
 }
+
+#[tokio::test]
+async fn a_fault_answer_carries_the_cors_headers_a_normal_answer_has() -> TestResult {
+    let app = TestApp::spawn().await;
+    let cors = |response: &reqwest::Response| {
+        let header = |name: &str| {
+            response
+                .headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned)
+        };
+        (
+            header("access-control-allow-origin"),
+            header("access-control-allow-credentials"),
+        )
+    };
+    let normal = app
+        .request(Method::GET, "/api/me", Some(OWNER_KEY))
+        .header("Origin", "http://localhost:3000")
+        .send()
+        .await?;
+    add_fault(&app, json!({"path": "/api/me", "status": 500})).await;
+    let faulted = app
+        .request(Method::GET, "/api/me", Some(OWNER_KEY))
+        .header("Origin", "http://localhost:3000")
+        .send()
+        .await?;
+    assert_eq!(faulted.status(), 500);
+    assert_eq!(cors(&faulted), cors(&normal));
+    assert_eq!(cors(&faulted).0.as_deref(), Some("*"));
+    Ok(())
+}
+
+#[tokio::test]
+async fn fault_answers_and_cut_connections_are_in_the_journal_once() -> TestResult {
+    let app = TestApp::spawn().await;
+    add_fault(
+        &app,
+        json!({"path": "/api/me", "fault": "connection_reset", "times": 1}),
+    )
+    .await;
+    let cut = app
+        .request(Method::GET, "/api/me", Some(OWNER_KEY))
+        .send()
+        .await;
+    assert!(cut.is_err(), "no answer: {cut:?}");
+    let entries = app.server.requests();
+    assert_eq!(entries.len(), 1, "{entries:?}");
+    assert_eq!(entries[0].status, None, "no answer was sent");
+    assert_eq!(
+        entries[0].fault.as_ref().map(|f| f.kind.as_str()),
+        Some("connection_reset")
+    );
+    Ok(())
+}

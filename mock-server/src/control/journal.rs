@@ -75,29 +75,45 @@ struct Ring {
 }
 
 impl JournalEntry {
-    /// Roughly the bytes the entry holds: its strings, and its body as the parsed value it is
-    /// kept as (a short JSON text can be many `Value`s).
+    /// What the entry holds in memory: the struct, each string's allocation (capacity, not
+    /// length), the header list's, and the body as the parsed value it is kept as (a short
+    /// JSON text can be many `Value`s).
     pub fn weight(&self) -> usize {
-        let strings = self.time.len()
-            + self.method.len()
-            + self.path.len()
-            + self.query.as_ref().map_or(0, String::len)
-            + self.namespace.as_ref().map_or(0, String::len);
-        let headers: usize = self.headers.iter().map(|(n, v)| n.len() + v.len()).sum();
+        let string = |s: &String| s.capacity();
+        let strings = string(&self.time)
+            + string(&self.method)
+            + string(&self.path)
+            + self.query.as_ref().map_or(0, string)
+            + self.namespace.as_ref().map_or(0, string)
+            + self.fault.as_ref().map_or(0, |f| string(&f.kind));
+        let headers = self.headers.capacity() * std::mem::size_of::<(String, String)>()
+            + self
+                .headers
+                .iter()
+                .map(|(n, v)| string(n) + string(v))
+                .sum::<usize>();
         let body = self.body.as_ref().map_or(0, value_weight);
         std::mem::size_of::<JournalEntry>() + strings + headers + body
     }
 }
 
-/// What a JSON value occupies, measured without serialising it again: each node, plus its text.
+/// What a JSON value occupies beyond its own slot, measured without serialising it again.
+/// Objects keep insertion order (an index map): each member is a slot of key and value plus
+/// about two words of hash index.
 fn value_weight(value: &Value) -> usize {
+    const MEMBER: usize = std::mem::size_of::<(String, Value)>() + 2 * std::mem::size_of::<usize>();
     std::mem::size_of::<Value>()
         + match value {
-            Value::String(s) => s.len(),
-            Value::Array(items) => items.iter().map(value_weight).sum(),
+            Value::String(s) => s.capacity(),
+            Value::Array(items) => {
+                (items.capacity() - items.len()) * std::mem::size_of::<Value>()
+                    + items.iter().map(value_weight).sum::<usize>()
+            }
             Value::Object(map) => map
                 .iter()
-                .map(|(k, v)| std::mem::size_of::<String>() + k.len() + value_weight(v))
+                .map(|(k, v)| {
+                    MEMBER + k.capacity() + value_weight(v) - std::mem::size_of::<Value>()
+                })
                 .sum(),
             Value::Null | Value::Bool(_) | Value::Number(_) => 0,
         }
