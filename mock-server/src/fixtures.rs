@@ -11,7 +11,7 @@ use serde::Deserialize;
 
 use crate::db::NewUser;
 use crate::ids::IdSource;
-use crate::models::{is_timestamp, now_timestamp, Role, Workspace};
+use crate::models::{normalized_timestamp, now_timestamp, Role, Workspace};
 use crate::python::uuid::parse_uuid;
 use crate::security;
 
@@ -265,14 +265,13 @@ fn checked_id(id: Option<&str>, ids: &IdSource) -> Result<String, String> {
     }
 }
 
-/// A fixture timestamp in the API's format; `default` when absent.
+/// A fixture timestamp (whole seconds or a fraction), as stored; `default` when absent.
 fn checked_time(value: Option<String>, default: &str) -> Result<String, String> {
     match value {
         None => Ok(default.to_owned()),
-        Some(t) if is_timestamp(&t) => Ok(t),
-        Some(t) => Err(format!(
-            "{t:?} is not a timestamp like \"2024-01-31T09:30:00\""
-        )),
+        Some(t) => normalized_timestamp(&t).ok_or_else(|| {
+            format!("{t:?} is not a timestamp like \"2024-01-31T09:30:00\" (a fraction may follow)")
+        }),
     }
 }
 

@@ -6,18 +6,36 @@
 use chrono::{NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-/// The format of every timestamp the API returns: naive UTC with whole seconds, as the real
-/// server gives on SQLite (`"2026-11-28T15:06:31"`).
-pub const TIMESTAMP_FORMAT: &str = "%Y-%m-%dT%H:%M:%S";
+/// How timestamps are stored: naive UTC with microseconds (`"2026-11-28T15:06:31.123456"`),
+/// always 26 characters, so text order is time order. Each API generation shows them its way:
+/// [`in_seconds`] for Argilla 1.x, [`as_pydantic`] for 2.x.
+pub const TIMESTAMP_FORMAT: &str = "%Y-%m-%dT%H:%M:%S%.6f";
 
-/// The current time, formatted as the API returns it.
+/// The current time, as stored.
 pub fn now_timestamp() -> String {
     Utc::now().naive_utc().format(TIMESTAMP_FORMAT).to_string()
 }
 
-/// Whether `s` is a timestamp in the API's format.
-pub fn is_timestamp(s: &str) -> bool {
-    NaiveDateTime::parse_from_str(s, TIMESTAMP_FORMAT).is_ok()
+/// A timestamp given with whole seconds or a fraction, as stored; `None` when it is not one.
+pub fn normalized_timestamp(s: &str) -> Option<String> {
+    NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S%.f")
+        .ok()
+        .map(|t| t.format(TIMESTAMP_FORMAT).to_string())
+}
+
+/// A stored timestamp as Argilla 1.x shows it: whole seconds (`"2026-11-28T15:06:31"`), as the
+/// real 1.14 server gives on SQLite.
+pub fn in_seconds(stored: &str) -> String {
+    stored.get(..19).unwrap_or(stored).to_owned()
+}
+
+/// A stored timestamp as Argilla 2.x (pydantic 2) shows it: with microseconds, or whole seconds
+/// when the fraction is exactly 0.
+pub fn as_pydantic(stored: &str) -> String {
+    match stored.strip_suffix(".000000") {
+        Some(whole) => whole.to_owned(),
+        None => stored.to_owned(),
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -101,8 +119,8 @@ impl UserRecord {
             role: self.role(),
             workspaces,
             api_key: self.api_key.clone(),
-            inserted_at: self.inserted_at.clone(),
-            updated_at: self.updated_at.clone(),
+            inserted_at: in_seconds(&self.inserted_at),
+            updated_at: in_seconds(&self.updated_at),
         }
     }
 }
@@ -124,13 +142,33 @@ pub struct UserV0 {
     pub updated_at: String,
 }
 
-/// A workspace, in the same shape for v0 and v1.
+/// A workspace as stored; the same shape in every API generation, but for how timestamps show.
 #[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow)]
 pub struct Workspace {
     pub id: String,
     pub name: String,
     pub inserted_at: String,
     pub updated_at: String,
+}
+
+impl Workspace {
+    /// As Argilla 1.x shows it (v0 and 1.x's v1 routes).
+    pub fn v1x(&self) -> Workspace {
+        Workspace {
+            inserted_at: in_seconds(&self.inserted_at),
+            updated_at: in_seconds(&self.updated_at),
+            ..self.clone()
+        }
+    }
+
+    /// As Argilla 2.x shows it.
+    pub fn v2x(&self) -> Workspace {
+        Workspace {
+            inserted_at: as_pydantic(&self.inserted_at),
+            updated_at: as_pydantic(&self.updated_at),
+            ..self.clone()
+        }
+    }
 }
 
 /// The v1 list envelope `{"items": […]}`.

@@ -33,6 +33,7 @@ use super::faults::FaultSpec;
 use super::journal::JournalQuery;
 use super::{Instance, MockCore};
 use crate::fixtures::Fixtures;
+use crate::models::{as_pydantic, Workspace};
 
 /// What an admin request addresses: the server and the instance (default or a namespace) its
 /// path names. The dispatcher puts it in the request's extensions, so the router is built once.
@@ -123,9 +124,9 @@ async fn dump_state(Extension(s): Target) -> AdminResult<Json<Value>> {
     Ok(Json(json!({
         "namespace": s.instance.namespace,
         "users": users,
-        "workspaces": workspaces,
+        "workspaces": workspaces.iter().map(Workspace::v2x).collect::<Vec<_>>(),
         "memberships": memberships.iter().map(|(workspace_id, user_id, inserted_at)| json!({
-            "workspace_id": workspace_id, "user_id": user_id, "inserted_at": inserted_at,
+            "workspace_id": workspace_id, "user_id": user_id, "inserted_at": as_pydantic(inserted_at),
         })).collect::<Vec<_>>(),
     })))
 }

@@ -16,7 +16,8 @@ pub async fn list(
     State(state): State<AppState>,
     CurrentUser(_): CurrentUser,
 ) -> ApiResult<Json<Vec<Workspace>>> {
-    Ok(Json(state.db.list_workspaces().await?))
+    let workspaces = state.db.list_workspaces().await?;
+    Ok(Json(workspaces.iter().map(Workspace::v1x).collect()))
 }
 
 /// `POST /api/workspaces`: 401 → 422 → 403 → 409.
@@ -34,7 +35,7 @@ pub async fn create(
         updated_at: now,
     };
     match state.db.create_workspace(&workspace, &state.ids).await? {
-        WorkspaceCreated::Created(created) => Ok(Json(created)),
+        WorkspaceCreated::Created(created) => Ok(Json(created.v1x())),
         WorkspaceCreated::NameTaken => Err(ApiError::AlreadyExists {
             entity: Entity::Workspace,
             name: workspace.name,

@@ -11,11 +11,12 @@ use crate::state::AppState;
 
 /// What an owner sees as "its" workspaces: all of them; anyone else: its links.
 async fn visible_to(state: &AppState, user: &UserRecord) -> ApiResult<Vec<Workspace>> {
-    Ok(if user.is_owner() {
+    let workspaces = if user.is_owner() {
         state.db.list_workspaces().await?
     } else {
         state.db.workspaces_of(&user.id).await?
-    })
+    };
+    Ok(workspaces.iter().map(Workspace::v1x).collect())
 }
 
 /// `GET /api/v1/me/workspaces`.
@@ -62,7 +63,7 @@ pub async fn get(
         .workspace_by_id(&id)
         .await?
         .ok_or_else(|| workspace_not_found(&id))?;
-    Ok(Json(workspace))
+    Ok(Json(workspace.v1x()))
 }
 
 /// `DELETE /api/v1/workspaces/{workspace_id}` (owner only): 200 with the deleted workspace;
@@ -82,5 +83,5 @@ pub async fn delete(
     if !state.db.delete_workspace(&id).await? {
         return Err(workspace_not_found(&id));
     }
-    Ok(Json(workspace))
+    Ok(Json(workspace.v1x()))
 }
