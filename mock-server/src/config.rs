@@ -31,9 +31,11 @@ pub struct Config {
     #[arg(long, env = "ARGILLA_MOCK_JWT_SECRET", hide_env_values = true)]
     pub jwt_secret: Option<String>,
 
-    /// Server version reported by `GET /api/_info`.
-    #[arg(long, env = "ARGILLA_MOCK_ARGILLA_VERSION", default_value = "1.14.1")]
-    pub argilla_version: String,
+    /// The Argilla release to behave as: a 1.x version (e.g. 1.14.1) serves the 1.x API, a 2.x
+    /// version (e.g. 2.8.0) the 2.x API; each reports the version given. Default: both APIs
+    /// from one database (`/api/…` as 1.14.1, `/api/v1/…` as 2.8.0).
+    #[arg(long, env = "ARGILLA_MOCK_ARGILLA_VERSION")]
+    pub argilla_version: Option<String>,
 
     /// Largest request body accepted, in bytes; larger ones get 413.
     #[arg(long, env = "ARGILLA_MOCK_MAX_BODY_BYTES", default_value_t = 2 * 1024 * 1024)]
@@ -72,7 +74,7 @@ impl Default for Config {
             fixtures: None,
             database: IN_MEMORY.into(),
             jwt_secret: None,
-            argilla_version: "1.14.1".into(),
+            argilla_version: None,
             max_body_bytes: 2 * 1024 * 1024,
             read_timeout_ms: 30_000,
             seed: None,

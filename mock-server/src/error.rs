@@ -7,13 +7,14 @@
 //! The mock's own answers on the API paths (a fault rule's, the namespace limit's) are
 //! variants here too, so every API error body is made in this file.
 
-use axum::http::header::{CONTENT_TYPE, RETRY_AFTER};
+use axum::http::header::{ALLOW, CONTENT_TYPE, RETRY_AFTER};
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::{json, Value};
 
 use crate::python::pydantic::ErrorItem;
+use crate::python::pydantic2::ErrorItem2;
 
 /// The kind of entity named in a not-found or already-exists error.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,6 +52,18 @@ pub enum ApiError {
     /// 422 `ValidationError` with pydantic's error list.
     #[error("request validation failed")]
     Validation(Vec<ErrorItem>),
+    /// 422 `ValidationError` with pydantic 2's items (Argilla 2.x).
+    #[error("request validation failed")]
+    ValidationV2(Vec<ErrorItem2>),
+    /// 401 for a bearer token that does not verify (Argilla 2.x).
+    #[error("invalid token")]
+    InvalidToken,
+    /// 409 with a plain-string detail (Argilla 2.x conflicts).
+    #[error("{0}")]
+    ConflictPlain(String),
+    /// 405 naming the method the path does serve (Argilla 2.x sends `allow`).
+    #[error("method not allowed; allowed: {0}")]
+    MethodNotAllowedAllow(String),
     /// 422 with a plain-string detail (an error raised while creating a user).
     #[error("{0}")]
     UnprocessablePlain(String),
@@ -108,19 +121,22 @@ impl ApiError {
 
     pub fn status(&self) -> StatusCode {
         match self {
-            ApiError::Unauthorized => StatusCode::UNAUTHORIZED,
+            ApiError::Unauthorized | ApiError::InvalidToken => StatusCode::UNAUTHORIZED,
+            ApiError::ConflictPlain(_) => StatusCode::CONFLICT,
             ApiError::Forbidden => StatusCode::FORBIDDEN,
             ApiError::NotFound { .. } | ApiError::NotFoundPlain(_) | ApiError::RouteNotFound => {
                 StatusCode::NOT_FOUND
             }
             ApiError::AlreadyExists { .. } => StatusCode::CONFLICT,
-            ApiError::Validation(_) | ApiError::UnprocessablePlain(_) => {
-                StatusCode::UNPROCESSABLE_ENTITY
-            }
+            ApiError::Validation(_)
+            | ApiError::ValidationV2(_)
+            | ApiError::UnprocessablePlain(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::BadRequestPlain(_) | ApiError::InvalidHttpRequest => StatusCode::BAD_REQUEST,
             ApiError::Injected { status, .. } => *status,
             ApiError::TooManyNamespaces(_) => StatusCode::SERVICE_UNAVAILABLE,
-            ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            ApiError::MethodNotAllowed | ApiError::MethodNotAllowedAllow(_) => {
+                StatusCode::METHOD_NOT_ALLOWED
+            }
             ApiError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -134,6 +150,12 @@ impl ApiError {
                 "UnauthorizedError",
                 json!({ "detail": "Could not validate credentials" }),
             ),
+            ApiError::InvalidToken => {
+                argilla("UnauthorizedError", json!({ "detail": "Invalid token" }))
+            }
+            ApiError::ValidationV2(errors) => {
+                argilla("ValidationError", json!({ "errors": errors }))
+            }
             ApiError::Forbidden => argilla(
                 "ForbiddenOperationError",
                 json!({ "detail": "Operation not allowed" }),
@@ -151,10 +173,13 @@ impl ApiError {
                 json!({ "model": "Request", "errors": errors }),
             ),
             ApiError::NotFoundPlain(s)
+            | ApiError::ConflictPlain(s)
             | ApiError::UnprocessablePlain(s)
             | ApiError::BadRequestPlain(s) => Value::String(s.clone()),
             ApiError::RouteNotFound => "Not Found".into(),
-            ApiError::MethodNotAllowed => "Method Not Allowed".into(),
+            ApiError::MethodNotAllowed | ApiError::MethodNotAllowedAllow(_) => {
+                "Method Not Allowed".into()
+            }
             ApiError::PayloadTooLarge => "Request body is too large".into(),
             ApiError::TooManyNamespaces(max) => format!(
                 "no more namespaces: {max} are open (DELETE /__mock/namespaces/{{name}} closes one; --max-namespaces raises the limit)"
@@ -195,6 +220,14 @@ impl IntoResponse for ApiError {
                     "Invalid HTTP request received.",
                 )
                     .into_response()
+            }
+            ApiError::MethodNotAllowedAllow(ref allow) => {
+                let mut response =
+                    (self.status(), Json(json!({ "detail": self.detail() }))).into_response();
+                if let Ok(value) = HeaderValue::from_str(allow) {
+                    response.headers_mut().insert(ALLOW, value);
+                }
+                return response;
             }
             _ => {}
         }

@@ -16,7 +16,7 @@ use uuid::Uuid;
 
 use crate::error::ApiError;
 use crate::models::UserRecord;
-use crate::python::json::{loads, LoadError, PyValue};
+use crate::python::json::{loads, JsonDecodeError, LoadError, PyValue};
 use crate::python::pydantic::{ErrorItem, LocPart};
 use crate::python::uuid::parse_uuid;
 use crate::state::AppState;
@@ -26,7 +26,7 @@ pub const API_KEY_HEADER: &str = "x-argilla-api-key";
 
 /// The authenticated caller.
 ///
-/// A non-empty `X-Argilla-Api-Key` decides alone (a wrong key is 401 even with a valid bearer
+/// Argilla 1.x's rule: a non-empty `X-Argilla-Api-Key` decides alone (a wrong key is 401 even with a valid bearer
 /// token). Without one, `Authorization: Bearer <JWT from /api/security/token>` is tried.
 #[derive(Debug, Clone)]
 pub struct CurrentUser(pub UserRecord);
@@ -80,7 +80,7 @@ impl FromRequest<AppState> for UserAndBody {
 }
 
 /// The token of an `Authorization: Bearer …` header (scheme case-insensitive, as Starlette).
-fn bearer_token(headers: &HeaderMap) -> Option<&str> {
+pub(crate) fn bearer_token(headers: &HeaderMap) -> Option<&str> {
     let value = headers.get(AUTHORIZATION)?.to_str().ok()?;
     let (scheme, token) = value.split_once(' ')?;
     (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
@@ -160,17 +160,27 @@ impl JsonBody {
 
 static RAW_BYTES: PyValue = PyValue::Bool(false);
 
-impl<S: Send + Sync> FromRequest<S> for JsonBody {
-    type Rejection = ApiError;
+/// Why a body could not be decoded: each API generation words it its own way.
+#[derive(Debug)]
+pub enum BodyProblem {
+    /// `json.loads` raised `JSONDecodeError`: a 422 with the position.
+    Syntax(JsonDecodeError),
+    /// Not UTF-8, too deep, too long a number: FastAPI's 400.
+    Unreadable,
+}
 
-    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
+impl JsonBody {
+    /// Reads and decodes a body as FastAPI does for a JSON model.
+    pub async fn read<S: Send + Sync>(req: Request, state: &S) -> Result<JsonBody, BodyProblem> {
         // No content type (or an empty one) means JSON to FastAPI.
         let is_json = match req.headers().get(CONTENT_TYPE) {
             None => true,
             Some(value) if value.is_empty() => true,
             Some(value) => is_json_content_type(value.to_str().unwrap_or("")),
         };
-        let bytes = read_body(req, state).await?;
+        let bytes = read_body(req, state)
+            .await
+            .map_err(|_| BodyProblem::Unreadable)?;
         if bytes.is_empty() {
             return Ok(JsonBody::Missing);
         }
@@ -180,23 +190,37 @@ impl<S: Send + Sync> FromRequest<S> for JsonBody {
         // `json.loads(bytes)` drops a UTF-8 BOM; undecodable bytes are not a JSON error but
         // a 400 in FastAPI.
         let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&bytes);
-        let text = std::str::from_utf8(bytes).map_err(|_| body_parse_error())?;
+        let text = std::str::from_utf8(bytes).map_err(|_| BodyProblem::Unreadable)?;
         match decode(text.to_owned()).await {
             Ok(value) => Ok(JsonBody::Json(value)),
-            Err(LoadError::TooDeep | LoadError::TooManyDigits) => Err(body_parse_error()),
-            Err(LoadError::Syntax(e)) => Err(ApiError::Validation(vec![ErrorItem::new(
-                vec!["body".into(), LocPart::Index(e.pos)],
-                e.to_string(),
-                "value_error.jsondecode",
-                Some(json!({
-                    "msg": e.msg,
-                    "doc": e.doc,
-                    "pos": e.pos,
-                    "lineno": e.lineno(),
-                    "colno": e.colno(),
-                })),
-            )])),
+            Err(LoadError::TooDeep | LoadError::TooManyDigits) => Err(BodyProblem::Unreadable),
+            Err(LoadError::Syntax(e)) => Err(BodyProblem::Syntax(e)),
         }
+    }
+}
+
+impl<S: Send + Sync> FromRequest<S> for JsonBody {
+    type Rejection = ApiError;
+
+    /// The 1.x answers: pydantic v1's `value_error.jsondecode` item, or the 400.
+    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
+        JsonBody::read(req, state)
+            .await
+            .map_err(|problem| match problem {
+                BodyProblem::Unreadable => body_parse_error(),
+                BodyProblem::Syntax(e) => ApiError::Validation(vec![ErrorItem::new(
+                    vec!["body".into(), LocPart::Index(e.pos)],
+                    e.to_string(),
+                    "value_error.jsondecode",
+                    Some(json!({
+                        "msg": e.msg,
+                        "doc": e.doc,
+                        "pos": e.pos,
+                        "lineno": e.lineno(),
+                        "colno": e.colno(),
+                    })),
+                )]),
+            })
     }
 }
 

@@ -1,4 +1,4 @@
-//! argilla-mock: an offline stand-in for the Argilla 1.x users API.
+//! argilla-mock: an offline stand-in for the Argilla users and workspaces API, 1.x and 2.x.
 //!
 //! [`MockServer::start`] (or [`MockServer::builder`], or [`spawn`] with a [`Config`]) starts a
 //! server on a free loopback port and returns its handle: the URL, the default API key, reset,
@@ -16,6 +16,7 @@ pub mod fixtures;
 pub mod ids;
 pub mod models;
 pub mod policy;
+pub mod profile;
 pub mod python;
 pub mod request_body;
 pub mod security;

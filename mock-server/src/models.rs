@@ -125,6 +125,36 @@ impl UserRecord {
     }
 }
 
+/// "User" of Argilla 2.x: every `/api/v1/…` answer that shows a user. `last_name` is `null`
+/// when unset (not left out); no `full_name`, no `workspaces`; pydantic 2's timestamps.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct UserV2 {
+    pub id: String,
+    pub first_name: String,
+    pub last_name: Option<String>,
+    pub username: String,
+    pub role: Role,
+    pub api_key: String,
+    pub inserted_at: String,
+    pub updated_at: String,
+}
+
+impl UserRecord {
+    /// The 2.x JSON of this user: the one place it is built.
+    pub fn to_v2(&self) -> UserV2 {
+        UserV2 {
+            id: self.id.clone(),
+            first_name: self.first_name.clone(),
+            last_name: self.last_name.clone(),
+            username: self.username.clone(),
+            role: self.role(),
+            api_key: self.api_key.clone(),
+            inserted_at: as_pydantic(&self.inserted_at),
+            updated_at: as_pydantic(&self.updated_at),
+        }
+    }
+}
+
 /// "User(v0)": the user as every `/api/me`, `/api/users*` and `/api/workspaces/*/users*` answer
 /// shows it. `last_name` is left out when null (`response_model_exclude_none`).
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -17,6 +17,7 @@ use crate::control::{CoreOptions, MockCore};
 use crate::db::Database;
 use crate::fixtures::Fixtures;
 use crate::ids::IdSource;
+use crate::profile::Profile;
 use crate::request_body::BodyLimits;
 use crate::security::TokenKeys;
 
@@ -195,7 +196,8 @@ async fn start(config: &Config, fixtures_json: Option<&str>) -> anyhow::Result<M
         max_namespaces: config.max_namespaces,
         read_timeout,
         body_limits: BodyLimits::new(config.max_body_bytes, read_timeout),
-        version: Arc::from(config.argilla_version.as_str()),
+        profile: Profile::for_version(config.argilla_version.as_deref())
+            .map_err(anyhow::Error::msg)?,
         seed: config.seed,
         tokens: Arc::new(match &config.jwt_secret {
             Some(secret) => TokenKeys::new(secret.as_bytes()),

@@ -30,7 +30,7 @@ fn document() -> Value {
 
 #[test]
 fn every_route_is_described_and_every_description_is_routed() {
-    let routed: BTreeSet<(String, String)> = api::routes()
+    let routed: BTreeSet<(String, String)> = api::routes(argilla_mock::profile::Generations::V1)
         .routes()
         .iter()
         .map(|(method, path)| (method.to_string(), (*path).to_owned()))

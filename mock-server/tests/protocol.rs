@@ -44,7 +44,7 @@ async fn info_and_status_need_no_credentials() -> TestResult {
 #[tokio::test]
 async fn the_reported_version_is_configurable() -> TestResult {
     let app = TestApp::with_config(Config {
-        argilla_version: "1.29.1".into(),
+        argilla_version: Some("1.29.1".into()),
         ..Config::default()
     })
     .await;

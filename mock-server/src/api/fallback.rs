@@ -15,29 +15,13 @@ use crate::error::ApiError;
 
 /// An unknown path. The real server serves its web UI's `index.html` to any unknown GET; the
 /// mock has no UI and answers 404 `{"detail":"Not Found"}` (see `docs/differences.md`). Other
-/// methods get the real server's 405. (HEAD never gets here: [`head_is_not_routed`].)
+/// methods get the real server's 405. (HEAD never gets here: see `api::head_is_not_routed`.)
 pub async fn unknown_path(method: Method) -> ApiError {
     if method == Method::GET {
         ApiError::RouteNotFound
     } else {
         ApiError::MethodNotAllowed
     }
-}
-
-/// The real API routes take no HEAD (axum would answer it with the GET handler): it falls
-/// through to the web UI, which the mock does not have (docs/differences.md), so it is a 404
-/// like any unknown GET.
-pub async fn head_is_not_routed(request: Request, next: Next) -> Response {
-    if request.method() == Method::HEAD {
-        return ApiError::RouteNotFound.into_response();
-    }
-    next.run(request).await
-}
-
-/// A known path with a method it does not serve: 405, except GET, which on the real server
-/// falls through to the web UI (our 404, as for unknown paths).
-pub async fn method_not_allowed(method: Method) -> ApiError {
-    unknown_path(method).await
 }
 
 const ALLOWED_METHODS: &str = "DELETE, GET, HEAD, OPTIONS, PATCH, POST, PUT";

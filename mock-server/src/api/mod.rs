@@ -1,19 +1,23 @@
 //! The HTTP API, one module per Argilla API generation.
 //!
-//! `v0` is `/api/…`, `v1` is `/api/v1/…`, as served by Argilla 1.14. A later server profile
-//! (e.g. Argilla 2.x) gets its own module beside these.
+//! `v0` is `/api/…` and `v1` is `/api/v1/…` as Argilla 1.14 serves them; `v2` is `/api/v1/…`
+//! as argilla-server 2.8 serves it. The profile (`crate::profile`) picks which are routed.
 
 mod fallback;
+pub(crate) mod process;
 mod routes;
 mod v0;
 mod v1;
+mod v2;
 
 pub use fallback::cors_for_answer;
 pub use routes::RouteTable;
 
 use axum::extract::DefaultBodyLimit;
+use axum::extract::{Request, State};
 use axum::http::header::CONTENT_TYPE;
-use axum::middleware::from_fn;
+use axum::http::{HeaderMap, Method, Uri};
+use axum::middleware::{from_fn, from_fn_with_state, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
@@ -22,6 +26,7 @@ use tower_http::compression::predicate::SizeAbove;
 use tower_http::compression::CompressionLayer;
 
 use crate::error::ApiError;
+use crate::profile::Generations;
 use crate::state::AppState;
 
 /// Responses of at least this many bytes are compressed when the client asks (as the real
@@ -32,21 +37,26 @@ const COMPRESS_FROM_BYTES: u16 = 512;
 /// serves its own, `/api/docs/spec.json`.
 pub const OPENAPI_JSON: &str = include_str!("openapi.json");
 
-/// Every Argilla endpoint the mock serves, v0 then v1.
-pub fn routes() -> RouteTable {
-    v0::routes().merge(v1::routes())
+/// Every Argilla endpoint a profile serves.
+pub fn routes(generations: Generations) -> RouteTable {
+    match generations {
+        Generations::V1 => v0::routes().merge(v1::routes()),
+        Generations::V2 => v2::routes(),
+        // The few `/api/v1/…` routes of 1.14 are 2.8's too: there 2.8 answers.
+        Generations::Both => v0::routes().merge(v2::routes()),
+    }
 }
 
 /// The whole API as a router, with the real server's middleware: CORS, compression, and the
 /// real server's answers for unknown paths and methods. Bodies arrive already read and bounded
 /// by the control layer (`control::ControlLayer`); requests are traced around it.
 pub fn router(state: AppState) -> Router {
-    routes()
+    routes(state.profile.generations)
         .into_router()
         .route("/openapi.json", get(openapi))
         .route("/api/docs/spec.json", get(openapi))
-        .fallback(fallback::unknown_path)
-        .method_not_allowed_fallback(fallback::method_not_allowed)
+        .fallback(unrouted)
+        .method_not_allowed_fallback(unrouted)
         // The control layer has enforced the configured limit; axum's own 2 MB default must
         // not apply a second, different one.
         .layer(DefaultBodyLimit::disable())
@@ -64,8 +74,46 @@ pub fn router(state: AppState) -> Router {
         // Outside the compression layer: it must see the rewritten Accept-Encoding.
         .layer(from_fn(fallback::accept_encoding_as_the_real_server))
         .layer(from_fn(fallback::cors))
-        .layer(from_fn(fallback::head_is_not_routed))
+        .layer(from_fn_with_state(state.clone(), head_is_not_routed))
         .with_state(state)
+}
+
+/// A request no route takes (unknown path, or a method the path does not serve), answered as
+/// the generation that owns the path would.
+async fn unrouted(
+    State(state): State<AppState>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Response {
+    if state.profile.serves_v2() && v2::fallback::owns(uri.path()) {
+        v2::fallback::unmatched(&uri, &headers)
+    } else if state.profile.serves_v1() {
+        fallback::unknown_path(method).await.into_response()
+    } else {
+        v2::fallback::web_ui(&method)
+    }
+}
+
+/// axum answers HEAD with a GET route's handler; neither real server does. 1.x has no HEAD
+/// routes at all (its web UI would answer; the mock's 404 is in docs/differences.md); 2.x
+/// answers 405 inside `/api/v1` and its web UI outside.
+async fn head_is_not_routed(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    if request.method() != Method::HEAD {
+        return next.run(request).await;
+    }
+    let path = request.uri().path();
+    if state.profile.serves_v2() && v2::fallback::owns(path) {
+        v2::fallback::unmatched(request.uri(), request.headers())
+    } else if state.profile.serves_v1() {
+        ApiError::RouteNotFound.into_response()
+    } else {
+        v2::fallback::web_ui(&Method::HEAD)
+    }
 }
 
 async fn openapi() -> Response {

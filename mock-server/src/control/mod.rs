@@ -25,6 +25,7 @@ use crate::api;
 use crate::db::{Database, IN_MEMORY};
 use crate::fixtures::Fixtures;
 use crate::ids::IdSource;
+use crate::profile::Profile;
 use crate::request_body::BodyLimits;
 use crate::security::TokenKeys;
 use crate::state::AppState;
@@ -41,7 +42,7 @@ pub struct CoreOptions {
     /// How long a request's head, or the next piece of its body, may take to arrive.
     pub read_timeout: std::time::Duration,
     pub body_limits: BodyLimits,
-    pub version: Arc<str>,
+    pub profile: Profile,
     pub seed: Option<u64>,
     pub tokens: Arc<TokenKeys>,
 }
@@ -78,7 +79,7 @@ impl Instance {
         let state = AppState {
             db,
             tokens: options.tokens.clone(),
-            version: options.version.clone(),
+            profile: options.profile.clone(),
             ids: Arc::new(ids),
         };
         let faults = Arc::new(FaultBook::default());

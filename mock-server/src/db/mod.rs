@@ -16,7 +16,7 @@ use anyhow::Context;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::SqlitePool;
 
-pub use users::{NewUser, UserCreated};
+pub use users::{IdOrigin, NewUser, UserChanges, UserCreated, UserUpdated};
 pub use workspaces::WorkspaceCreated;
 
 /// The database URL used when none is given: a private in-memory database.

@@ -37,6 +37,35 @@ pub enum UserCreated {
     DuplicateLink {
         workspace_id: String,
     },
+    /// The id the client chose is taken (ids the mock draws are drawn again instead).
+    IdTaken,
+}
+
+/// Whether a new record's id was chosen by the client (and must be kept) or drawn by the mock.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IdOrigin {
+    Drawn,
+    Given,
+}
+
+/// The columns a PATCH may change; `None` leaves one as it is.
+#[derive(Debug, Clone, Default)]
+pub struct UserChanges {
+    pub first_name: Option<String>,
+    /// `Some(None)` clears it.
+    pub last_name: Option<Option<String>>,
+    pub username: Option<String>,
+    pub role: Option<Role>,
+    pub password_hash: Option<String>,
+}
+
+/// What became of a request to update a user.
+#[derive(Debug)]
+pub enum UserUpdated {
+    Updated(UserRecord),
+    UsernameTaken,
+    /// Deleted since it was looked up.
+    Gone,
 }
 
 /// How many times a generated id or API key found in use is drawn again (a seeded sequence
@@ -138,8 +167,8 @@ impl Database {
         Ok(by_user)
     }
 
-    /// Creates a user and links it to the named workspaces, all or nothing. An id or API key
-    /// already in use is drawn again from `ids`.
+    /// Creates a user and links it to the named workspaces, all or nothing. A drawn id or an API
+    /// key already in use is drawn again from `ids`; a given id in use is [`UserCreated::IdTaken`].
     ///
     /// Mirrors the real server: the username check comes first (409), then each workspace
     /// name is resolved in order (the first unknown one fails), then the links are written.
@@ -148,10 +177,11 @@ impl Database {
         user: &NewUser,
         workspace_names: &[String],
         ids: &IdSource,
+        origin: IdOrigin,
     ) -> sqlx::Result<UserCreated> {
         let mut user = user.clone();
         for _ in 0..MAX_ID_DRAWS {
-            match self.try_create_user(&user, workspace_names).await? {
+            match self.try_create_user(&user, workspace_names, origin).await? {
                 Attempt::Done(outcome) => {
                     if matches!(outcome, UserCreated::Created(_)) {
                         self.changed();
@@ -159,7 +189,9 @@ impl Database {
                     return Ok(outcome);
                 }
                 Attempt::IdTaken => {
-                    user.id = ids.uuid();
+                    if origin == IdOrigin::Drawn {
+                        user.id = ids.uuid();
+                    }
                     user.api_key = ids.api_key();
                 }
             }
@@ -173,6 +205,7 @@ impl Database {
         &self,
         user: &NewUser,
         workspace_names: &[String],
+        origin: IdOrigin,
     ) -> sqlx::Result<Attempt<UserCreated>> {
         let mut tx = self.pool().begin().await?;
         let taken: Option<String> = sqlx::query_scalar("SELECT id FROM users WHERE username = ?")
@@ -182,13 +215,19 @@ impl Database {
         if taken.is_some() {
             return Ok(Attempt::Done(UserCreated::UsernameTaken));
         }
-        let id_taken: Option<i64> =
-            sqlx::query_scalar("SELECT 1 FROM users WHERE id = ? OR api_key = ?")
-                .bind(&user.id)
-                .bind(&user.api_key)
-                .fetch_optional(&mut *tx)
-                .await?;
-        if id_taken.is_some() {
+        // The real server checks a client's id after the username (`User with id … is not unique`).
+        let (id_taken, key_taken): (bool, bool) = sqlx::query_as(
+            "SELECT EXISTS (SELECT 1 FROM users WHERE id = ?), \
+             EXISTS (SELECT 1 FROM users WHERE api_key = ?)",
+        )
+        .bind(&user.id)
+        .bind(&user.api_key)
+        .fetch_one(&mut *tx)
+        .await?;
+        if id_taken && origin == IdOrigin::Given {
+            return Ok(Attempt::Done(UserCreated::IdTaken));
+        }
+        if id_taken || key_taken {
             return Ok(Attempt::IdTaken);
         }
         let mut workspace_ids = Vec::with_capacity(workspace_names.len());
@@ -218,6 +257,74 @@ impl Database {
         }
         tx.commit().await?;
         Ok(Attempt::Done(UserCreated::Created(user.record())))
+    }
+
+    /// Changes a user's columns; `updated_at` moves only when one really changes (as on the real
+    /// server, an empty or no-op PATCH keeps it). A username taken by another user is refused.
+    pub async fn update_user(
+        &self,
+        id: &str,
+        changes: &UserChanges,
+        now: &str,
+    ) -> sqlx::Result<UserUpdated> {
+        let mut tx = self.pool().begin().await?;
+        let current: Option<(String, Option<String>, String, String, String)> = sqlx::query_as(
+            "SELECT first_name, last_name, username, role, password_hash FROM users WHERE id = ?",
+        )
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some((first_name, last_name, username, role, password_hash)) = current else {
+            return Ok(UserUpdated::Gone);
+        };
+        if let Some(wanted) = changes.username.as_ref().filter(|u| **u != username) {
+            let taken: Option<i64> = sqlx::query_scalar("SELECT 1 FROM users WHERE username = ?")
+                .bind(wanted)
+                .fetch_optional(&mut *tx)
+                .await?;
+            if taken.is_some() {
+                return Ok(UserUpdated::UsernameTaken);
+            }
+        }
+        let new_first = changes.first_name.clone().unwrap_or(first_name.clone());
+        let new_last = changes.last_name.clone().unwrap_or(last_name.clone());
+        let new_username = changes.username.clone().unwrap_or(username.clone());
+        let new_role = changes.role.map_or(role.clone(), |r| r.as_str().to_owned());
+        let new_hash = changes
+            .password_hash
+            .clone()
+            .unwrap_or(password_hash.clone());
+        let changed = (&new_first, &new_last, &new_username, &new_role, &new_hash)
+            != (&first_name, &last_name, &username, &role, &password_hash);
+        if changed {
+            let updated = sqlx::query(
+                "UPDATE users SET first_name = ?, last_name = ?, username = ?, role = ?, \
+                 password_hash = ?, updated_at = ? WHERE id = ?",
+            )
+            .bind(&new_first)
+            .bind(&new_last)
+            .bind(&new_username)
+            .bind(&new_role)
+            .bind(&new_hash)
+            .bind(now)
+            .bind(id)
+            .execute(&mut *tx)
+            .await;
+            match updated {
+                Err(e) if is_unique_violation(&e) => return Ok(UserUpdated::UsernameTaken),
+                other => other?,
+            };
+        }
+        let record: UserRecord =
+            sqlx::query_as(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = ?"))
+                .bind(id)
+                .fetch_one(&mut *tx)
+                .await?;
+        tx.commit().await?;
+        if changed {
+            self.changed();
+        }
+        Ok(UserUpdated::Updated(record))
     }
 
     /// Deletes a user (and its links); `false` when no such user exists any more.

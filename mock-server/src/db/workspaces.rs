@@ -2,16 +2,18 @@
 
 use sqlx::SqliteConnection;
 
-use super::users::MAX_ID_DRAWS;
+use super::users::{IdOrigin, MAX_ID_DRAWS};
 use super::{is_unique_violation, Attempt, Database};
 use crate::ids::IdSource;
-use crate::models::{UserV0, Workspace};
+use crate::models::{UserRecord, UserV0, Workspace};
 
 /// What became of a request to create a workspace.
 #[derive(Debug)]
 pub enum WorkspaceCreated {
     Created(Workspace),
     NameTaken,
+    /// The id the client chose is taken.
+    IdTaken,
 }
 
 /// Inserts one workspace row (the one INSERT for workspaces: API and fixtures).
@@ -81,11 +83,13 @@ impl Database {
             .await
     }
 
-    /// Creates a workspace; an id already in use is drawn again from `ids`.
+    /// Creates a workspace; a drawn id already in use is drawn again from `ids`, a given one is
+    /// [`WorkspaceCreated::IdTaken`]. The name is checked first, as on the real server.
     pub async fn create_workspace(
         &self,
         workspace: &Workspace,
         ids: &IdSource,
+        origin: IdOrigin,
     ) -> sqlx::Result<WorkspaceCreated> {
         let mut workspace = workspace.clone();
         for _ in 0..MAX_ID_DRAWS {
@@ -95,6 +99,9 @@ impl Database {
                         self.changed();
                     }
                     return Ok(outcome);
+                }
+                Attempt::IdTaken if origin == IdOrigin::Given => {
+                    return Ok(WorkspaceCreated::IdTaken)
                 }
                 Attempt::IdTaken => workspace.id = ids.uuid(),
             }
@@ -136,8 +143,8 @@ impl Database {
         Ok(result.rows_affected() == 1)
     }
 
-    /// The members of a workspace, in link order, as the v0 API shows them.
-    pub async fn members_v0(&self, workspace_id: &str) -> sqlx::Result<Vec<UserV0>> {
+    /// The members of a workspace, in link order.
+    pub async fn members_of(&self, workspace_id: &str) -> sqlx::Result<Vec<UserRecord>> {
         let ids: Vec<String> = sqlx::query_scalar(
             "SELECT user_id FROM workspaces_users WHERE workspace_id = ? \
              ORDER BY inserted_at, rowid",
@@ -149,8 +156,15 @@ impl Database {
         Ok(ids
             .iter()
             .filter_map(|id| snapshot.by_id(id))
-            .map(|u| snapshot.user_v0(u))
+            .cloned()
             .collect())
+    }
+
+    /// The members of a workspace, in link order, as the v0 API shows them.
+    pub async fn members_v0(&self, workspace_id: &str) -> sqlx::Result<Vec<UserV0>> {
+        let members = self.members_of(workspace_id).await?;
+        let snapshot = self.snapshot().await?;
+        Ok(members.iter().map(|u| snapshot.user_v0(u)).collect())
     }
 
     pub async fn is_member(&self, workspace_id: &str, user_id: &str) -> sqlx::Result<bool> {

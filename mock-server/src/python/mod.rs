@@ -8,6 +8,7 @@
 
 pub mod json;
 pub mod pydantic;
+pub mod pydantic2;
 pub mod uuid;
 
 /// Python's `str.isspace()`: the characters `str.strip()` removes.

@@ -7,7 +7,7 @@ use axum::Json;
 use uuid::Uuid;
 
 use super::schemas::UserCreate;
-use crate::db::{NewUser, UserCreated};
+use crate::db::{IdOrigin, NewUser, UserCreated};
 use crate::error::{ApiError, ApiResult, Entity};
 use crate::extract::{CurrentUser, PathIds, UserAndBody};
 use crate::models::{now_timestamp, UserV0};
@@ -84,7 +84,7 @@ pub async fn create(
     };
     match state
         .db
-        .create_user(&new_user, &request.workspaces, &state.ids)
+        .create_user(&new_user, &request.workspaces, &state.ids, IdOrigin::Drawn)
         .await?
     {
         UserCreated::Created(user) => Ok(Json(state.db.user_v0(&user).await?)),
@@ -98,6 +98,10 @@ pub async fn create(
         UserCreated::DuplicateLink { workspace_id } => Err(ApiError::UnprocessablePlain(
             duplicate_link_message(&workspace_id, &new_user.id),
         )),
+        // The v0 API takes no id from the client.
+        UserCreated::IdTaken => Err(ApiError::Internal(anyhow::anyhow!(
+            "a drawn id was refused"
+        ))),
     }
 }
 

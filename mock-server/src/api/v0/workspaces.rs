@@ -4,7 +4,7 @@ use axum::extract::State;
 use axum::Json;
 
 use super::schemas::workspace_name;
-use crate::db::WorkspaceCreated;
+use crate::db::{IdOrigin, WorkspaceCreated};
 use crate::error::{ApiError, ApiResult, Entity};
 use crate::extract::{CurrentUser, PathIds, UserAndBody};
 use crate::models::{now_timestamp, UserV0, Workspace};
@@ -34,12 +34,20 @@ pub async fn create(
         inserted_at: now.clone(),
         updated_at: now,
     };
-    match state.db.create_workspace(&workspace, &state.ids).await? {
+    match state
+        .db
+        .create_workspace(&workspace, &state.ids, IdOrigin::Drawn)
+        .await?
+    {
         WorkspaceCreated::Created(created) => Ok(Json(created.v1x())),
         WorkspaceCreated::NameTaken => Err(ApiError::AlreadyExists {
             entity: Entity::Workspace,
             name: workspace.name,
         }),
+        // The v0 API takes no id from the client.
+        WorkspaceCreated::IdTaken => Err(ApiError::Internal(anyhow::anyhow!(
+            "a drawn id was refused"
+        ))),
     }
 }
 

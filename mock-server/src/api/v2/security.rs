@@ -1,0 +1,45 @@
+//! `POST /api/v1/token`: a bearer JWT for a username and password (form fields), 201.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::Json;
+use serde_json::{json, Value};
+
+use crate::error::{ApiError, ApiResult};
+use crate::extract::FormBody;
+use crate::python::pydantic2::ErrorItem2;
+use crate::security::verify_password;
+use crate::state::AppState;
+
+pub async fn token(
+    State(state): State<AppState>,
+    form: FormBody,
+) -> ApiResult<(StatusCode, Json<Value>)> {
+    // FastAPI takes an empty form value for a missing one.
+    let field = |name: &str| form.get(name).filter(|v| !v.is_empty()).map(str::to_owned);
+    let (username, password) = (field("username"), field("password"));
+    let missing: Vec<ErrorItem2> = [("username", &username), ("password", &password)]
+        .iter()
+        .filter(|(_, value)| value.is_none())
+        .map(|(name, _)| ErrorItem2::missing(vec!["body".into(), (*name).into()]))
+        .collect();
+    let (Some(username), Some(password)) = (username, password) else {
+        return Err(ApiError::ValidationV2(missing));
+    };
+    let hash = state.db.password_hash(&username).await?;
+    // bcrypt is slow by design: keep it off the async workers.
+    let valid = match hash {
+        Some(hash) => tokio::task::spawn_blocking(move || verify_password(&password, &hash))
+            .await
+            .unwrap_or(false),
+        None => false,
+    };
+    if !valid {
+        return Err(ApiError::Unauthorized);
+    }
+    let token = state.tokens.issue(&username).map_err(anyhow::Error::from)?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({ "access_token": token, "token_type": "bearer" })),
+    ))
+}

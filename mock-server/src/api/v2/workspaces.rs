@@ -1,0 +1,190 @@
+//! `/api/v1/workspaces…` and `/api/v1/me/workspaces` of Argilla 2.x.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::Json;
+
+use super::extract::{Caller, Ids, WithBody};
+use super::schemas::{workspace_user_create, WorkspaceCreate};
+use super::{workspace_not_found, workspaces_json};
+use crate::db::{IdOrigin, WorkspaceCreated};
+use crate::error::{ApiError, ApiResult};
+use crate::models::{now_timestamp, Items, UserRecord, UserV2, Workspace};
+use crate::policy::{require_owner, require_owner_or_admin_member, require_owner_or_member};
+use crate::state::AppState;
+
+/// `GET /api/v1/me/workspaces`: an owner's are all of them; anyone else's, its memberships.
+pub async fn mine(
+    State(state): State<AppState>,
+    Caller(me): Caller,
+) -> ApiResult<Json<Items<Workspace>>> {
+    workspaces_json(&state, &me).await
+}
+
+/// `GET /api/v1/workspaces/{workspace_id}`: the owner or a member (403 also for an unknown id).
+pub async fn get(
+    State(state): State<AppState>,
+    Caller(me): Caller,
+    ids: Ids,
+) -> ApiResult<Json<Workspace>> {
+    let id = ids.text(0);
+    require_owner_or_member(&state, &me, &id).await?;
+    let workspace = state
+        .db
+        .workspace_by_id(&id)
+        .await?
+        .ok_or_else(|| workspace_not_found(&id))?;
+    Ok(Json(workspace.v2x()))
+}
+
+/// `POST /api/v1/workspaces`: 401 → 422 → 403 → 409 name → 409 id; 201.
+pub async fn create(
+    State(state): State<AppState>,
+    mut request: WithBody,
+) -> ApiResult<(StatusCode, Json<Workspace>)> {
+    let body = WorkspaceCreate::validate(&request.body);
+    request.ids_or(body.as_ref().err().cloned().unwrap_or_default())?;
+    let body = body.map_err(ApiError::ValidationV2)?;
+    require_owner(&request.caller)?;
+    let now = now_timestamp();
+    let (id, origin) = match body.id {
+        Some(id) => (id.hyphenated().to_string(), IdOrigin::Given),
+        None => (state.ids.uuid(), IdOrigin::Drawn),
+    };
+    let workspace = Workspace {
+        id,
+        name: body.name,
+        inserted_at: now.clone(),
+        updated_at: now,
+    };
+    match state
+        .db
+        .create_workspace(&workspace, &state.ids, origin)
+        .await?
+    {
+        WorkspaceCreated::Created(created) => Ok((StatusCode::CREATED, Json(created.v2x()))),
+        WorkspaceCreated::NameTaken => Err(ApiError::ConflictPlain(format!(
+            "Workspace name `{}` is not unique",
+            workspace.name
+        ))),
+        WorkspaceCreated::IdTaken => Err(ApiError::ConflictPlain(format!(
+            "Workspace with id `{}` is not unique",
+            workspace.id
+        ))),
+    }
+}
+
+/// `DELETE /api/v1/workspaces/{workspace_id}` (owner only): 403 → 404; 200 with the deleted
+/// workspace, its members unlinked. (The real server refuses, 409, a workspace with datasets;
+/// the mock has none.)
+pub async fn delete(
+    State(state): State<AppState>,
+    Caller(me): Caller,
+    ids: Ids,
+) -> ApiResult<Json<Workspace>> {
+    require_owner(&me)?;
+    let id = ids.text(0);
+    let workspace = state
+        .db
+        .workspace_by_id(&id)
+        .await?
+        .ok_or_else(|| workspace_not_found(&id))?;
+    if !state.db.delete_workspace(&id).await? {
+        return Err(workspace_not_found(&id));
+    }
+    Ok(Json(workspace.v2x()))
+}
+
+/// `GET /api/v1/workspaces/{workspace_id}/users`: the owner or an admin member (403 first).
+pub async fn members(
+    State(state): State<AppState>,
+    Caller(me): Caller,
+    ids: Ids,
+) -> ApiResult<Json<Items<UserV2>>> {
+    let id = ids.text(0);
+    require_owner_or_admin_member(&state, &me, &id).await?;
+    state
+        .db
+        .workspace_by_id(&id)
+        .await?
+        .ok_or_else(|| workspace_not_found(&id))?;
+    let members = state.db.members_of(&id).await?;
+    Ok(Json(Items {
+        items: members.iter().map(UserRecord::to_v2).collect(),
+    }))
+}
+
+/// `POST /api/v1/workspaces/{workspace_id}/users` `{"user_id"}` (owner only): 403 → 404
+/// workspace → 422 unknown user → 409 already a member; 201 with the user.
+pub async fn add_member(
+    State(state): State<AppState>,
+    mut request: WithBody,
+) -> ApiResult<(StatusCode, Json<UserV2>)> {
+    let body = workspace_user_create(&request.body);
+    let ids = request.ids_or(body.as_ref().err().cloned().unwrap_or_default())?;
+    let user_id = body
+        .map_err(ApiError::ValidationV2)?
+        .hyphenated()
+        .to_string();
+    require_owner(&request.caller)?;
+    let workspace_id = ids.text(0);
+    state
+        .db
+        .workspace_by_id(&workspace_id)
+        .await?
+        .ok_or_else(|| workspace_not_found(&workspace_id))?;
+    let user = state
+        .db
+        .user_by_id(&user_id)
+        .await?
+        .ok_or_else(|| ApiError::UnprocessablePlain(user_not_found_message(&user_id)))?;
+    let already = || {
+        ApiError::ConflictPlain(format!(
+            "Workspace user with workspace_id `{workspace_id}` and user_id `{user_id}` is not unique"
+        ))
+    };
+    match state
+        .db
+        .add_member(&workspace_id, &user_id, &now_timestamp())
+        .await?
+    {
+        Some(true) => Ok((StatusCode::CREATED, Json(user.to_v2()))),
+        Some(false) => Err(already()),
+        // Deleted in between: as the lookups would now answer.
+        None => Err(ApiError::UnprocessablePlain(user_not_found_message(
+            &user_id,
+        ))),
+    }
+}
+
+/// `DELETE /api/v1/workspaces/{workspace_id}/users/{user_id}`: the membership first (404 for
+/// any caller), then the owner or an admin member of the workspace; 200 with the user.
+pub async fn remove_member(
+    State(state): State<AppState>,
+    Caller(me): Caller,
+    ids: Ids,
+) -> ApiResult<Json<UserV2>> {
+    let (workspace_id, user_id) = (ids.text(0), ids.text(1));
+    let no_membership = || {
+        ApiError::NotFoundPlain(format!(
+            "WorkspaceUser not found filtering by workspace_id={workspace_id}, user_id={user_id}"
+        ))
+    };
+    if !state.db.is_member(&workspace_id, &user_id).await? {
+        return Err(no_membership());
+    }
+    require_owner_or_admin_member(&state, &me, &workspace_id).await?;
+    let user = state
+        .db
+        .user_by_id(&user_id)
+        .await?
+        .ok_or_else(no_membership)?;
+    if !state.db.remove_member(&workspace_id, &user_id).await? {
+        return Err(no_membership());
+    }
+    Ok(Json(user.to_v2()))
+}
+
+fn user_not_found_message(id: &str) -> String {
+    format!("User with id `{id}` not found")
+}
