@@ -27,7 +27,7 @@ if ! "$venv/bin/schemathesis" --version >/dev/null 2>&1; then
 fi
 [ -x "$BIN" ] || cargo build --locked -p argilla-mock
 
-"$BIN" --port 0 --journal-size 200000 >"$OUT/mock.out" 2>"$OUT/mock.err" &
+"$BIN" --port 0 --argilla-version 1.14.1 --journal-size 200000 >"$OUT/mock.out" 2>"$OUT/mock.err" &
 mock_pid=$!
 trap 'kill "$mock_pid" 2>/dev/null || true' EXIT
 for _ in $(seq 200); do

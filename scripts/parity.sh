@@ -15,7 +15,7 @@ REAL_PORT="${PARITY_REAL_PORT:-6910}"
 cargo build --release --locked -q -p argilla-mock
 bash "$ORACLE/start-real-argilla.sh" "$REAL_PORT" >/dev/null
 mock_out=$(mktemp)
-./target/release/argilla-mock --port 0 --fixtures fixtures/minimal.json >"$mock_out" 2>/dev/null &
+./target/release/argilla-mock --port 0 --argilla-version 1.14.1 --fixtures fixtures/minimal.json >"$mock_out" 2>/dev/null &
 mock_pid=$!
 cleanup() {
   kill "$mock_pid" 2>/dev/null || true

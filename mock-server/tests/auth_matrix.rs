@@ -389,8 +389,11 @@ async fn run_matrix(url: &str, owner_key: &str) -> Vec<String> {
 
 #[tokio::test]
 async fn every_endpoint_answers_every_kind_of_caller_as_the_real_server() {
+    // The table is Argilla 1.14.1's: the 1.x profile (by default `/api/v1/…` answers as 2.8,
+    // which calls an expired token `Invalid token`).
     let config = Config {
         jwt_secret: Some(JWT_SECRET.into()),
+        argilla_version: Some("1.14.1".into()),
         ..Config::default()
     };
     let app = TestApp::with_config(config).await;
