@@ -7,13 +7,12 @@ use std::collections::HashMap;
 use std::process::Stdio;
 use std::time::Duration;
 
-use serde_json::json;
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::process::{Child, ChildStdin, Command};
 use tokio::sync::mpsc;
 
 use crate::protocol::{
-    parse_hello, parse_reply, Hello, Outcome, Reply, RunRequest, PROTOCOL_VERSION,
+    parse_hello, parse_reply, Hello, Outcome, Reply, Request, RunRequest, PROTOCOL_VERSION,
 };
 
 #[derive(Debug)]
@@ -53,7 +52,10 @@ impl Adapter {
                 }
             }
         });
-        let start = json!({"cmd": "start", "protocol": PROTOCOL_VERSION}).to_string() + "\n";
+        let start = Request::Start {
+            protocol: PROTOCOL_VERSION,
+        };
+        let start = serde_json::to_string(&start).map_err(|e| e.to_string())? + "\n";
         stdin
             .write_all(start.as_bytes())
             .await
@@ -67,7 +69,7 @@ impl Adapter {
             stdin,
             lines,
             early: HashMap::new(),
-            hello: empty_hello(),
+            hello: Hello::default(),
             next_seq: 1,
         };
         let line = adapter
@@ -87,7 +89,7 @@ impl Adapter {
         let seq = self.next_seq;
         self.next_seq += 1;
         request.seq = seq;
-        let line = serde_json::to_string(&request).map_err(|e| e.to_string())? + "\n";
+        let line = serde_json::to_string(&Request::Run(request)).map_err(|e| e.to_string())? + "\n";
         self.stdin
             .write_all(line.as_bytes())
             .await
@@ -140,16 +142,5 @@ impl Adapter {
         {
             let _ = self.child.kill().await;
         }
-    }
-}
-
-fn empty_hello() -> Hello {
-    Hello {
-        implementation: crate::protocol::Implementation {
-            name: String::new(),
-            language: String::new(),
-            version: String::new(),
-        },
-        features: Vec::new(),
     }
 }

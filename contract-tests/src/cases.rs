@@ -1,7 +1,10 @@
 //! The contract cases: each one operation, the state it starts from, and what must come of it.
 //! Every case cites a behaviour of `behaviors.toml`.
 
+use argilla_mock::FaultSpec;
 use serde_json::{json, Value};
+
+use crate::protocol::{ErrorKind, Op};
 
 /// The user a case creates before it runs (a unique name, so cases never collide).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -46,7 +49,7 @@ pub enum Expect {
     /// Workspace names including these.
     WorkspacesIncluding(&'static [&'static str]),
     /// A failure of this kind.
-    Error(&'static str),
+    Error(ErrorKind),
 }
 
 /// What the server must (not) have seen, read from its journal (argilla-mock only).
@@ -71,27 +74,21 @@ pub enum After {
 pub struct Case {
     pub id: &'static str,
     pub behavior: &'static str,
-    pub op: &'static str,
+    pub op: Op,
     /// Arguments; strings `{subject}`, `{subject_id}`, `{workspace}`, `{new_name}` are filled in.
     pub args: Value,
     pub setup: Setup,
     pub key: Key,
     pub base: Base,
     /// A fault rule for argilla-mock's admin API (the case is skipped on other servers).
-    pub fault: Option<Value>,
+    pub fault: Option<FaultSpec>,
     pub expect: Expect,
     pub seen: Vec<Seen>,
     pub after: Vec<After>,
 }
 
 impl Case {
-    fn new(
-        id: &'static str,
-        behavior: &'static str,
-        op: &'static str,
-        args: Value,
-        expect: Expect,
-    ) -> Case {
+    fn new(id: &'static str, behavior: &'static str, op: Op, args: Value, expect: Expect) -> Case {
         Case {
             id,
             behavior,
@@ -118,7 +115,7 @@ impl Case {
         self.base = base;
         self
     }
-    fn fault(mut self, fault: Value) -> Case {
+    fn fault(mut self, fault: FaultSpec) -> Case {
         self.fault = Some(fault);
         self
     }
@@ -132,94 +129,128 @@ impl Case {
     }
 }
 
-/// The whole catalogue of cases, in run order.
+/// A fault rule answering `method path` with `status` (Argilla's error envelope).
+fn answer(method: &str, path: &str, status: u16) -> FaultSpec {
+    FaultSpec {
+        status: Some(status),
+        ..rule(method, path)
+    }
+}
+
+/// A fault rule breaking the answer to `method path` (`connection_reset`, `malformed_body`, …).
+fn break_connection(method: &str, path: &str, fault: &str) -> FaultSpec {
+    FaultSpec {
+        fault: Some(fault.to_owned()),
+        ..rule(method, path)
+    }
+}
+
+/// A fault rule matching `method path` that does nothing yet.
+fn rule(method: &str, path: &str) -> FaultSpec {
+    FaultSpec {
+        method: Some(method.to_owned()),
+        path: Some(path.to_owned()),
+        header: None,
+        status: None,
+        body: None,
+        retry_after: None,
+        delay_ms: None,
+        fault: None,
+        times: None,
+        probability: None,
+        seed: None,
+    }
+}
+
+/// The whole catalogue of cases, in run order: the one list every test and report derives from.
 pub fn all() -> Vec<Case> {
+    use ErrorKind as K;
     use Expect as E;
     let annotator = Setup::Subject("annotator");
     vec![
-        Case::new("me.owner", "USER-ME", "user.me", json!({}), E::User { username: "argilla", role: "owner" })
+        Case::new("me.owner", "USER-ME", Op::Me, json!({}), E::User { username: "argilla", role: "owner" })
             .seen(Seen::Request("GET", "/api/me")),
-        Case::new("me.annotator", "USER-ME", "user.me", json!({}), E::User { username: "{subject}", role: "annotator" })
+        Case::new("me.annotator", "USER-ME", Op::Me, json!({}), E::User { username: "{subject}", role: "annotator" })
             .setup(annotator)
             .key(Key::Subject),
-        Case::new("list.everyone", "USER-LIST", "user.list", json!({}), E::UsersWithSubject)
+        Case::new("list.everyone", "USER-LIST", Op::List, json!({}), E::UsersWithSubject)
             .setup(annotator)
             .seen(Seen::Request("GET", "/api/users")),
-        Case::new("from_name.found", "USER-FROM-NAME", "user.from_name", json!({"name": "{subject}"}), E::User { username: "{subject}", role: "admin" })
+        Case::new("from_name.found", "USER-FROM-NAME", Op::FromName, json!({"name": "{subject}"}), E::User { username: "{subject}", role: "admin" })
             .setup(Setup::Subject("admin")),
-        Case::new("from_id.found", "USER-FROM-ID", "user.from_id", json!({"id": "{subject_id}"}), E::User { username: "{subject}", role: "annotator" })
+        Case::new("from_id.found", "USER-FROM-ID", Op::FromId, json!({"id": "{subject_id}"}), E::User { username: "{subject}", role: "annotator" })
             .setup(annotator),
-        Case::new("create.annotator", "USER-CREATE", "user.create",
+        Case::new("create.annotator", "USER-CREATE", Op::Create,
             json!({"username": "{new_name}", "password": "12345678", "first_name": "New", "role": "annotator"}),
             E::User { username: "{new_name}", role: "annotator" })
             .seen(Seen::Request("POST", "/api/users"))
             .after(After::UserExists("{new_name}")),
-        Case::new("create.with_workspaces", "USER-CREATE", "user.create",
+        Case::new("create.with_workspaces", "USER-CREATE", Op::Create,
             json!({"username": "{new_name}", "password": "12345678", "first_name": "New", "role": "admin", "workspaces": ["argilla"]}),
             E::User { username: "{new_name}", role: "admin" })
             .after(After::UserInWorkspace("{new_name}", "argilla")),
-        Case::new("delete.existing", "USER-DELETE", "user.delete", json!({"username": "{subject}"}), E::Nothing)
+        Case::new("delete.existing", "USER-DELETE", Op::Delete, json!({"username": "{subject}"}), E::Nothing)
             .setup(annotator)
             .seen(Seen::Request("DELETE", "/api/users/{subject_id}"))
             .after(After::UserAbsent("{subject}")),
-        Case::new("workspaces.annotator", "USER-WORKSPACES", "user.workspaces", json!({}), E::Workspaces(&["argilla", "{workspace}"]))
+        Case::new("workspaces.annotator", "USER-WORKSPACES", Op::Workspaces, json!({}), E::Workspaces(&["argilla", "{workspace}"]))
             .setup(annotator)
             .key(Key::Subject),
-        Case::new("workspaces.owner", "USER-WORKSPACES", "user.workspaces", json!({}), E::WorkspacesIncluding(&["argilla", "{workspace}"]))
+        Case::new("workspaces.owner", "USER-WORKSPACES", Op::Workspaces, json!({}), E::WorkspacesIncluding(&["argilla", "{workspace}"]))
             .setup(annotator),
-        Case::new("constructor.refused", "USER-CONSTRUCTOR-REFUSED", "user.construct", json!({"name": "x"}), E::Error("usage"))
+        Case::new("constructor.refused", "USER-CONSTRUCTOR-REFUSED", Op::Construct, json!({"name": "x"}), E::Error(K::Usage))
             .seen(Seen::NoRequest("GET", "/api/users")),
-        Case::new("from_name.missing", "ERR-NOT-FOUND", "user.from_name", json!({"name": "no-such-user"}), E::Error("not_found")),
-        Case::new("from_id.missing", "ERR-NOT-FOUND", "user.from_id", json!({"id": "00000000-0000-4000-8000-00000000dead"}), E::Error("not_found")),
-        Case::new("delete.missing", "ERR-NOT-FOUND", "user.delete", json!({"username": "no-such-user"}), E::Error("not_found")),
-        Case::new("list.server_error", "ERR-SERVER", "user.list", json!({}), E::Error("server_error"))
-            .fault(json!({"method": "GET", "path": "/api/users", "status": 500})),
-        Case::new("list.connection_reset", "ERR-SERVER", "user.list", json!({}), E::Error("server_error"))
-            .fault(json!({"method": "GET", "path": "/api/users", "fault": "connection_reset"})),
-        Case::new("me.server_error", "ERR-SERVER", "user.me", json!({}), E::Error("server_error"))
-            .fault(json!({"method": "GET", "path": "/api/me", "status": 500})),
-        Case::new("me.malformed_body", "ERR-SERVER", "user.me", json!({}), E::Error("server_error"))
-            .fault(json!({"method": "GET", "path": "/api/me", "fault": "malformed_body"})),
-        Case::new("create.server_error", "ERR-SERVER", "user.create",
-            json!({"username": "{new_name}", "password": "12345678", "first_name": "New"}), E::Error("server_error"))
-            .fault(json!({"method": "POST", "path": "/api/users", "status": 500, "times": 1}))
+        Case::new("from_name.missing", "ERR-NOT-FOUND", Op::FromName, json!({"name": "no-such-user"}), E::Error(K::NotFound)),
+        Case::new("from_id.missing", "ERR-NOT-FOUND", Op::FromId, json!({"id": "00000000-0000-4000-8000-00000000dead"}), E::Error(K::NotFound)),
+        Case::new("delete.missing", "ERR-NOT-FOUND", Op::Delete, json!({"username": "no-such-user"}), E::Error(K::NotFound)),
+        Case::new("list.server_error", "ERR-SERVER", Op::List, json!({}), E::Error(K::ServerError))
+            .fault(answer("GET", "/api/users", 500)),
+        Case::new("list.connection_reset", "ERR-SERVER", Op::List, json!({}), E::Error(K::ServerError))
+            .fault(break_connection("GET", "/api/users", "connection_reset")),
+        Case::new("me.server_error", "ERR-SERVER", Op::Me, json!({}), E::Error(K::ServerError))
+            .fault(answer("GET", "/api/me", 500)),
+        Case::new("me.malformed_body", "ERR-SERVER", Op::Me, json!({}), E::Error(K::ServerError))
+            .fault(break_connection("GET", "/api/me", "malformed_body")),
+        Case::new("create.server_error", "ERR-SERVER", Op::Create,
+            json!({"username": "{new_name}", "password": "12345678", "first_name": "New"}), E::Error(K::ServerError))
+            .fault(FaultSpec { times: Some(1), ..answer("POST", "/api/users", 500) })
             .after(After::UserAbsent("{new_name}")),
-        Case::new("list.annotator_refused", "ERR-PERMISSION", "user.list", json!({}), E::Error("permission"))
+        Case::new("list.annotator_refused", "ERR-PERMISSION", Op::List, json!({}), E::Error(K::Permission))
             .setup(annotator)
             .key(Key::Subject),
-        Case::new("create.admin_refused", "ERR-PERMISSION", "user.create",
-            json!({"username": "{new_name}", "password": "12345678", "first_name": "New"}), E::Error("permission"))
+        Case::new("create.admin_refused", "ERR-PERMISSION", Op::Create,
+            json!({"username": "{new_name}", "password": "12345678", "first_name": "New"}), E::Error(K::Permission))
             .setup(Setup::Subject("admin"))
             .key(Key::Subject)
             .after(After::UserAbsent("{new_name}")),
-        Case::new("delete.annotator_refused", "ERR-PERMISSION", "user.delete", json!({"username": "argilla"}), E::Error("permission"))
+        Case::new("delete.annotator_refused", "ERR-PERMISSION", Op::Delete, json!({"username": "argilla"}), E::Error(K::Permission))
             .setup(annotator)
             .key(Key::Subject)
             .seen(Seen::NoRequest("DELETE", "/api/users/*"))
             .after(After::UserExists("argilla")),
-        Case::new("create.duplicate", "ERR-CONFLICT", "user.create",
-            json!({"username": "{subject}", "password": "12345678", "first_name": "Dup"}), E::Error("conflict"))
+        Case::new("create.duplicate", "ERR-CONFLICT", Op::Create,
+            json!({"username": "{subject}", "password": "12345678", "first_name": "Dup"}), E::Error(K::Conflict))
             .setup(annotator),
-        Case::new("create.short_password", "ERR-VALIDATION", "user.create",
-            json!({"username": "{new_name}", "password": "short", "first_name": "New"}), E::Error("validation"))
+        Case::new("create.short_password", "ERR-VALIDATION", Op::Create,
+            json!({"username": "{new_name}", "password": "short", "first_name": "New"}), E::Error(K::Validation))
             .after(After::UserAbsent("{new_name}")),
-        Case::new("create.bad_username", "ERR-VALIDATION", "user.create",
-            json!({"username": "Not Valid", "password": "12345678", "first_name": "New"}), E::Error("validation")),
-        Case::new("create.unknown_workspace", "ERR-VALIDATION", "user.create",
-            json!({"username": "{new_name}", "password": "12345678", "first_name": "New", "workspaces": ["no-such-workspace"]}), E::Error("validation"))
+        Case::new("create.bad_username", "ERR-VALIDATION", Op::Create,
+            json!({"username": "Not Valid", "password": "12345678", "first_name": "New"}), E::Error(K::Validation)),
+        Case::new("create.unknown_workspace", "ERR-VALIDATION", Op::Create,
+            json!({"username": "{new_name}", "password": "12345678", "first_name": "New", "workspaces": ["no-such-workspace"]}), E::Error(K::Validation))
             .after(After::UserAbsent("{new_name}")),
-        Case::new("me.wrong_key", "ERR-UNAUTHORIZED", "user.me", json!({}), E::Error("unauthorized"))
+        Case::new("me.wrong_key", "ERR-UNAUTHORIZED", Op::Me, json!({}), E::Error(K::Unauthorized))
             .key(Key::Wrong),
-        Case::new("me.deleted_key", "ERR-UNAUTHORIZED", "user.me", json!({}), E::Error("unauthorized"))
+        Case::new("me.deleted_key", "ERR-UNAUTHORIZED", Op::Me, json!({}), E::Error(K::Unauthorized))
             .setup(Setup::DeletedSubject)
             .key(Key::Subject),
-        Case::new("me.unreachable", "ERR-TRANSPORT", "user.me", json!({}), E::Error("transport"))
+        Case::new("me.unreachable", "ERR-TRANSPORT", Op::Me, json!({}), E::Error(K::Transport))
             .base(Base::Unreachable),
-        Case::new("hygiene.key_header", "HTTP-HYGIENE", "user.from_name", json!({"name": "argilla"}), E::User { username: "argilla", role: "owner" })
+        Case::new("hygiene.key_header", "HTTP-HYGIENE", Op::FromName, json!({"name": "argilla"}), E::User { username: "argilla", role: "owner" })
             .seen(Seen::Request("GET", "/api/users")),
-        Case::new("hygiene.no_retry_after_409", "HTTP-HYGIENE", "user.create",
-            json!({"username": "argilla", "password": "12345678", "first_name": "Dup"}), E::Error("conflict")),
-        Case::new("hygiene.no_retry_after_401", "HTTP-HYGIENE", "user.me", json!({}), E::Error("unauthorized"))
+        Case::new("hygiene.no_retry_after_409", "HTTP-HYGIENE", Op::Create,
+            json!({"username": "argilla", "password": "12345678", "first_name": "Dup"}), E::Error(K::Conflict)),
+        Case::new("hygiene.no_retry_after_401", "HTTP-HYGIENE", Op::Me, json!({}), E::Error(K::Unauthorized))
             .key(Key::Wrong),
     ]
 }

@@ -5,8 +5,10 @@
 use std::time::Duration;
 
 use reqwest::{Method, StatusCode};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
+
+use crate::protocol::ErrorKind;
 
 /// Ways to break the client, one realistic mistake each.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -69,16 +71,16 @@ pub enum ClientError {
 
 impl ClientError {
     /// The protocol's error kind.
-    pub fn kind(&self) -> &'static str {
+    pub fn kind(&self) -> ErrorKind {
         match self {
-            ClientError::NotFound(_) => "not_found",
-            ClientError::ServerError(_) => "server_error",
-            ClientError::Permission(_) => "permission",
-            ClientError::Conflict(_) => "conflict",
-            ClientError::Validation(_) => "validation",
-            ClientError::Unauthorized(_) => "unauthorized",
-            ClientError::Transport(_) => "transport",
-            ClientError::Usage(_) => "usage",
+            ClientError::NotFound(_) => ErrorKind::NotFound,
+            ClientError::ServerError(_) => ErrorKind::ServerError,
+            ClientError::Permission(_) => ErrorKind::Permission,
+            ClientError::Conflict(_) => ErrorKind::Conflict,
+            ClientError::Validation(_) => ErrorKind::Validation,
+            ClientError::Unauthorized(_) => ErrorKind::Unauthorized,
+            ClientError::Transport(_) => ErrorKind::Transport,
+            ClientError::Usage(_) => ErrorKind::Usage,
         }
     }
 }
@@ -118,8 +120,8 @@ impl User {
     }
 }
 
-/// What `User.create` takes.
-#[derive(Debug, Clone, Default)]
+/// What `User.create` takes (also the protocol's `user.create` arguments).
+#[derive(Debug, Clone, Default, Deserialize)]
 pub struct NewUser {
     pub username: String,
     pub password: String,

@@ -5,9 +5,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use argilla_contract::runner::{self, RunOptions, Status};
+use argilla_contract::runner::{self, RunOptions, Server, Status};
 use argilla_contract::{catalogue, report};
-use argilla_mock::MockServer;
 use clap::Parser;
 
 #[derive(Debug, Parser)]
@@ -65,18 +64,9 @@ async fn run(args: Args) -> anyhow::Result<bool> {
             .filter(|l| !l.is_empty())
             .collect(),
     };
-    let embedded = if args.server == "embedded" {
-        Some(MockServer::start().await)
-    } else {
-        None
-    };
-    let server_url = embedded
-        .as_ref()
-        .map(MockServer::url)
-        .unwrap_or_else(|| args.server.clone());
     let options = RunOptions {
         client: args.client.clone(),
-        server_url,
+        server: Server::from_arg(&args.server),
         known_failing,
         filter: args.filter.clone(),
         timeout: Duration::from_secs(args.timeout_secs),

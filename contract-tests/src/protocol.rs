@@ -1,139 +1,235 @@
 //! The adapter protocol: newline-delimited JSON on the adapter's stdin and stdout
 //! (specified in PROTOCOL.md and protocol.schema.json).
+//!
+//! Every message is a typed value here, so an operation or error kind spelt wrong is a compile
+//! error, not a case that always fails. The wire strings (`user.me`, `not_found`, …) are the
+//! serde names of the enums below.
 
-use serde::{Deserialize, Serialize};
+use std::fmt;
+
+use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 
 pub const PROTOCOL_VERSION: u64 = 1;
 
+/// The operations a case may ask for (`op` in a `run`, `features` in the handshake).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Op {
+    #[serde(rename = "user.me")]
+    Me,
+    #[serde(rename = "user.list")]
+    List,
+    #[serde(rename = "user.from_name")]
+    FromName,
+    #[serde(rename = "user.from_id")]
+    FromId,
+    #[serde(rename = "user.create")]
+    Create,
+    #[serde(rename = "user.delete")]
+    Delete,
+    #[serde(rename = "user.workspaces")]
+    Workspaces,
+    #[serde(rename = "user.construct")]
+    Construct,
+}
+
+impl Op {
+    pub const ALL: [Op; 8] = [
+        Op::Me,
+        Op::List,
+        Op::FromName,
+        Op::FromId,
+        Op::Create,
+        Op::Delete,
+        Op::Workspaces,
+        Op::Construct,
+    ];
+}
+
 /// The error kinds a client's failures are mapped to.
-pub const ERROR_KINDS: [&str; 8] = [
-    "not_found",
-    "server_error",
-    "permission",
-    "conflict",
-    "validation",
-    "unauthorized",
-    "transport",
-    "usage",
-];
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorKind {
+    NotFound,
+    ServerError,
+    Permission,
+    Conflict,
+    Validation,
+    Unauthorized,
+    Transport,
+    Usage,
+}
 
-/// The operations a case may ask for.
-pub const OPERATIONS: [&str; 8] = [
-    "user.me",
-    "user.list",
-    "user.from_name",
-    "user.from_id",
-    "user.create",
-    "user.delete",
-    "user.workspaces",
-    "user.construct",
-];
+impl ErrorKind {
+    pub const ALL: [ErrorKind; 8] = [
+        ErrorKind::NotFound,
+        ErrorKind::ServerError,
+        ErrorKind::Permission,
+        ErrorKind::Conflict,
+        ErrorKind::Validation,
+        ErrorKind::Unauthorized,
+        ErrorKind::Transport,
+        ErrorKind::Usage,
+    ];
+}
 
-/// Runner → adapter: one operation.
-#[derive(Debug, Clone, Serialize)]
+/// Writes a unit variant as the wire spells it (`user.me`, `not_found`).
+fn write_wire_name(value: &impl Serialize, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    match serde_json::to_value(value) {
+        Ok(Value::String(name)) => f.write_str(&name),
+        _ => Err(fmt::Error),
+    }
+}
+
+impl fmt::Display for Op {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write_wire_name(self, f)
+    }
+}
+
+impl fmt::Display for ErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write_wire_name(self, f)
+    }
+}
+
+/// Runner → adapter: one line, tagged by `cmd`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "cmd", rename_all = "snake_case")]
+pub enum Request {
+    /// The handshake; the adapter answers with a [`Hello`].
+    Start { protocol: u64 },
+    /// One operation; the adapter answers with a [`Reply`].
+    Run(RunRequest),
+}
+
+/// The members of a `run` command.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RunRequest {
-    pub cmd: &'static str,
     pub seq: u64,
     pub case: String,
     pub base_url: String,
     pub api_key: String,
-    pub op: String,
+    pub op: Op,
+    /// The operation's arguments (PROTOCOL.md lists them per `op`).
     pub args: Value,
 }
 
 /// The adapter's handshake answer.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct Hello {
     pub implementation: Implementation,
-    pub features: Vec<String>,
+    pub features: Vec<Op>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct Implementation {
     pub name: String,
     pub language: String,
     pub version: String,
 }
 
+/// A failed operation, as the adapter reports it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Failure {
+    pub kind: ErrorKind,
+    /// The client's own name for the failure (e.g. the exception type).
+    pub native: String,
+    pub message: String,
+}
+
 /// How an operation ended, as the adapter reports it.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Outcome {
     Ok(Value),
-    Error {
-        kind: String,
-        native: String,
-        message: String,
-    },
+    Error(Failure),
     Skipped(String),
 }
 
-/// A reply to a `run`.
-#[derive(Debug, Clone, PartialEq)]
+/// Adapter → runner: the answer to a `run`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "ReplyLine", into = "ReplyLine")]
 pub struct Reply {
     pub seq: u64,
     pub outcome: Outcome,
 }
 
-/// Checks and decodes a reply line; the error says what is wrong with it.
-pub fn parse_reply(line: &str) -> Result<Reply, String> {
-    let value: Value =
-        serde_json::from_str(line).map_err(|e| format!("reply is not JSON ({e}): {line:?}"))?;
-    let object = value
-        .as_object()
-        .ok_or_else(|| format!("reply is not a JSON object: {line:?}"))?;
-    let seq = object
-        .get("seq")
-        .and_then(Value::as_u64)
-        .ok_or_else(|| format!("reply has no integer `seq`: {line:?}"))?;
-    let present: Vec<&str> = ["ok", "error", "skipped"]
-        .into_iter()
-        .filter(|k| object.contains_key(*k))
-        .collect();
-    if present.len() != 1 {
-        return Err(format!(
-            "reply must have exactly one of `ok`, `error`, `skipped`, has {present:?}: {line:?}"
-        ));
-    }
-    if let Some(extra) = object
-        .keys()
-        .find(|k| !["seq", "ok", "error", "skipped"].contains(&k.as_str()))
-    {
-        return Err(format!("reply has an unknown member `{extra}`: {line:?}"));
-    }
-    let outcome = match present[0] {
-        "ok" => Outcome::Ok(object["ok"].clone()),
-        "skipped" => Outcome::Skipped(
-            object["skipped"]
-                .as_str()
-                .ok_or_else(|| format!("`skipped` must be a string: {line:?}"))?
-                .to_owned(),
-        ),
-        _ => {
-            let error = object["error"]
-                .as_object()
-                .ok_or_else(|| format!("`error` must be an object: {line:?}"))?;
-            let text = |key: &str| -> Result<String, String> {
-                error
-                    .get(key)
-                    .and_then(Value::as_str)
-                    .map(str::to_owned)
-                    .ok_or_else(|| format!("`error.{key}` must be a string: {line:?}"))
-            };
-            let kind = text("kind")?;
-            if !ERROR_KINDS.contains(&kind.as_str()) {
+/// A reply as it stands on the wire: `seq` and exactly one of `ok`, `error`, `skipped`.
+#[derive(Serialize, Deserialize)]
+#[serde(rename = "reply", deny_unknown_fields)]
+struct ReplyLine {
+    seq: u64,
+    // `"ok": null` is a result (delete's), so presence is kept apart from the value.
+    #[serde(
+        default,
+        deserialize_with = "present",
+        skip_serializing_if = "Option::is_none"
+    )]
+    ok: Option<Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    error: Option<Failure>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    skipped: Option<String>,
+}
+
+fn present<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Value>, D::Error> {
+    Value::deserialize(deserializer).map(Some)
+}
+
+impl TryFrom<ReplyLine> for Reply {
+    type Error = String;
+
+    fn try_from(line: ReplyLine) -> Result<Reply, String> {
+        let outcome = match (line.ok, line.error, line.skipped) {
+            (Some(value), None, None) => Outcome::Ok(value),
+            (None, Some(failure), None) => Outcome::Error(failure),
+            (None, None, Some(why)) => Outcome::Skipped(why),
+            (ok, error, skipped) => {
+                let present: Vec<&str> = [
+                    ("ok", ok.is_some()),
+                    ("error", error.is_some()),
+                    ("skipped", skipped.is_some()),
+                ]
+                .into_iter()
+                .filter_map(|(name, there)| there.then_some(name))
+                .collect();
                 return Err(format!(
-                    "`error.kind` {kind:?} is not one of {ERROR_KINDS:?}"
+                    "reply must have exactly one of `ok`, `error`, `skipped`, has {present:?}"
                 ));
             }
-            Outcome::Error {
-                kind,
-                native: text("native")?,
-                message: text("message")?,
-            }
+        };
+        Ok(Reply {
+            seq: line.seq,
+            outcome,
+        })
+    }
+}
+
+impl From<Reply> for ReplyLine {
+    fn from(reply: Reply) -> ReplyLine {
+        let mut line = ReplyLine {
+            seq: reply.seq,
+            ok: None,
+            error: None,
+            skipped: None,
+        };
+        match reply.outcome {
+            Outcome::Ok(value) => line.ok = Some(value),
+            Outcome::Error(failure) => line.error = Some(failure),
+            Outcome::Skipped(why) => line.skipped = Some(why),
         }
-    };
-    Ok(Reply { seq, outcome })
+        line
+    }
+}
+
+/// Checks and decodes a reply line; the error says what is wrong with it.
+pub fn parse_reply(line: &str) -> Result<Reply, String> {
+    serde_json::from_str(line).map_err(|e| match e.classify() {
+        serde_json::error::Category::Data => {
+            format!("reply does not follow the protocol ({e}): {line:?}")
+        }
+        _ => format!("reply is not JSON ({e}): {line:?}"),
+    })
 }
 
 /// Checks and decodes the handshake answer.
@@ -154,16 +250,95 @@ mod tests {
                 outcome: Outcome::Ok(Value::Null)
             })
         );
-        assert!(parse_reply(
-            r#"{"seq":1,"error":{"kind":"not_found","native":"ValueError","message":"x"}}"#
-        )
-        .is_ok());
+        assert_eq!(
+            parse_reply(
+                r#"{"seq":2,"error":{"kind":"not_found","native":"ValueError","message":"x"}}"#
+            )
+            .map(|r| r.outcome),
+            Ok(Outcome::Error(Failure {
+                kind: ErrorKind::NotFound,
+                native: "ValueError".into(),
+                message: "x".into()
+            }))
+        );
         assert!(
             parse_reply(r#"{"seq":1,"error":{"kind":"oops","native":"E","message":"x"}}"#).is_err()
         );
+        assert!(parse_reply(r#"{"seq":1,"error":{"kind":"usage","native":"E"}}"#).is_err());
+        assert!(parse_reply(r#"{"seq":1,"skipped":3}"#).is_err());
         assert!(parse_reply(r#"{"seq":1,"ok":1,"skipped":"x"}"#).is_err());
+        assert!(parse_reply(r#"{"seq":1}"#).is_err());
         assert!(parse_reply(r#"{"ok":1}"#).is_err());
-        assert!(parse_reply("not json").is_err());
+        assert!(parse_reply(r#"[1]"#).is_err());
+        assert!(parse_reply(r#"{"seq":-1,"ok":1}"#).is_err());
+        assert!(parse_reply("not json")
+            .unwrap_err()
+            .starts_with("reply is not JSON"));
         assert!(parse_reply(r#"{"seq":1,"ok":1,"extra":2}"#).is_err());
+    }
+
+    #[test]
+    fn messages_keep_their_wire_form() {
+        let start = Request::Start {
+            protocol: PROTOCOL_VERSION,
+        };
+        assert_eq!(
+            serde_json::to_string(&start).unwrap(),
+            r#"{"cmd":"start","protocol":1}"#
+        );
+        let run = Request::Run(RunRequest {
+            seq: 7,
+            case: "from_name.missing".into(),
+            base_url: "http://h/ns/x".into(),
+            api_key: "k".into(),
+            op: Op::FromName,
+            args: serde_json::json!({"name": "n"}),
+        });
+        let line = r#"{"cmd":"run","seq":7,"case":"from_name.missing","base_url":"http://h/ns/x","api_key":"k","op":"user.from_name","args":{"name":"n"}}"#;
+        assert_eq!(serde_json::to_string(&run).unwrap(), line);
+        assert_eq!(serde_json::from_str::<Request>(line).unwrap(), run);
+        let reply = Reply {
+            seq: 3,
+            outcome: Outcome::Error(Failure {
+                kind: ErrorKind::ServerError,
+                native: "RuntimeError".into(),
+                message: "m".into(),
+            }),
+        };
+        assert_eq!(
+            serde_json::to_string(&reply).unwrap(),
+            r#"{"seq":3,"error":{"kind":"server_error","native":"RuntimeError","message":"m"}}"#
+        );
+        let null = Reply {
+            seq: 4,
+            outcome: Outcome::Ok(Value::Null),
+        };
+        assert_eq!(
+            serde_json::to_string(&null).unwrap(),
+            r#"{"seq":4,"ok":null}"#
+        );
+    }
+
+    #[test]
+    fn the_schema_lists_exactly_these_operations_and_error_kinds() {
+        let schema: Value = serde_json::from_str(include_str!("../protocol.schema.json")).unwrap();
+        let names = |v: &Value| -> Vec<Value> { v.as_array().cloned().unwrap_or_default() };
+        let ops: Vec<Value> = Op::ALL.iter().map(|o| serde_json::json!(o)).collect();
+        assert_eq!(Op::FromName.to_string(), "user.from_name");
+        assert_eq!(ErrorKind::NotFound.to_string(), "not_found");
+        let kinds: Vec<Value> = ErrorKind::ALL
+            .iter()
+            .map(|k| serde_json::json!(k))
+            .collect();
+        let defs = &schema["$defs"];
+        assert_eq!(names(&defs["run"]["properties"]["op"]["enum"]), ops);
+        assert_eq!(
+            names(&defs["hello"]["properties"]["features"]["items"]["enum"]),
+            ops
+        );
+        assert_eq!(
+            names(&defs["reply"]["properties"]["error"]["properties"]["kind"]["enum"]),
+            kinds
+        );
     }
 }

@@ -6,23 +6,24 @@ use std::collections::HashSet;
 use std::time::Duration;
 
 use argilla_contract::cases;
-use argilla_contract::runner::{run, CaseResult, RunOptions, Status};
-use argilla_mock::MockServer;
+use argilla_contract::runner::{run, CaseResult, RunOptions, Server, Status};
 use rstest::rstest;
 
 const ADAPTER: &str = env!("CARGO_BIN_EXE_argilla-contract-rust-adapter");
 
-async fn run_with(client: &str, filter: Option<&str>) -> (MockServer, Vec<CaseResult>) {
-    let server = MockServer::start().await;
-    let options = RunOptions {
+fn options(client: &str, filter: Option<&str>, timeout: Duration) -> RunOptions {
+    RunOptions {
         client: client.to_owned(),
-        server_url: server.url(),
+        server: Server::Embedded,
         known_failing: HashSet::new(),
         filter: filter.map(str::to_owned),
-        timeout: Duration::from_secs(10),
-    };
-    let results = run(&options).await.expect("run completes");
-    (server, results)
+        timeout,
+    }
+}
+
+async fn run_with(client: &str, filter: Option<&str>) -> Vec<CaseResult> {
+    let options = options(client, filter, Duration::from_secs(10));
+    run(&options).await.expect("run completes")
 }
 
 fn failed(results: &[CaseResult]) -> Vec<&str> {
@@ -33,93 +34,29 @@ fn failed(results: &[CaseResult]) -> Vec<&str> {
         .collect()
 }
 
-const ALL_CASES: [&str; 32] = [
-    "me.owner",
-    "me.annotator",
-    "list.everyone",
-    "from_name.found",
-    "from_id.found",
-    "create.annotator",
-    "create.with_workspaces",
-    "delete.existing",
-    "workspaces.annotator",
-    "workspaces.owner",
-    "constructor.refused",
-    "from_name.missing",
-    "from_id.missing",
-    "delete.missing",
-    "list.server_error",
-    "list.connection_reset",
-    "me.server_error",
-    "me.malformed_body",
-    "create.server_error",
-    "list.annotator_refused",
-    "create.admin_refused",
-    "delete.annotator_refused",
-    "create.duplicate",
-    "create.short_password",
-    "create.bad_username",
-    "create.unknown_workspace",
-    "me.wrong_key",
-    "me.deleted_key",
-    "me.unreachable",
-    "hygiene.key_header",
-    "hygiene.no_retry_after_409",
-    "hygiene.no_retry_after_401",
-];
-
-#[test]
-fn the_case_list_below_is_the_whole_catalogue() {
-    let ids: Vec<&str> = cases::all().iter().map(|c| c.id).collect();
-    assert_eq!(ids, ALL_CASES);
-}
-
-#[rstest]
+/// Each case of the catalogue on its own (selected by its exact id), so a new case is tested
+/// as soon as it is in `cases::all()`; the failure names every case that did not pass.
 #[tokio::test]
-async fn the_reference_client_passes(
-    #[values(
-        "me.owner",
-        "me.annotator",
-        "list.everyone",
-        "from_name.found",
-        "from_id.found",
-        "create.annotator",
-        "create.with_workspaces",
-        "delete.existing",
-        "workspaces.annotator",
-        "workspaces.owner",
-        "constructor.refused",
-        "from_name.missing",
-        "from_id.missing",
-        "delete.missing",
-        "list.server_error",
-        "list.connection_reset",
-        "me.server_error",
-        "me.malformed_body",
-        "create.server_error",
-        "list.annotator_refused",
-        "create.admin_refused",
-        "delete.annotator_refused",
-        "create.duplicate",
-        "create.short_password",
-        "create.bad_username",
-        "create.unknown_workspace",
-        "me.wrong_key",
-        "me.deleted_key",
-        "me.unreachable",
-        "hygiene.key_header",
-        "hygiene.no_retry_after_409",
-        "hygiene.no_retry_after_401"
-    )]
-    case: &str,
-) {
-    let (_server, results) = run_with(ADAPTER, Some(case)).await;
-    assert_eq!(results.len(), 1, "exactly the case {case}");
-    assert_eq!(
-        results[0].status,
-        Status::Passed,
-        "{case}: {}",
-        results[0].message
+async fn the_reference_client_passes_every_case() {
+    let mut problems = Vec::new();
+    for case in cases::all() {
+        let results = run_with(ADAPTER, Some(case.id)).await;
+        match results.as_slice() {
+            [only] if only.id == case.id && only.status == Status::Passed => {}
+            [only] if only.id == case.id => {
+                problems.push(format!("{}: {:?}: {}", case.id, only.status, only.message))
+            }
+            other => problems.push(format!(
+                "{}: the filter selected {:?}, not exactly the case",
+                case.id,
+                other.iter().map(|r| r.id.as_str()).collect::<Vec<_>>()
+            )),
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "cases the reference client failed:\n{}",
+        problems.join("\n")
     );
 }
 
@@ -152,8 +89,8 @@ async fn each_broken_client_fails_exactly_the_cases_that_should_catch_it(
     #[case] mode: &str,
     #[case] expected: &[&str],
 ) {
-    let (_server, results) = run_with(&format!("{ADAPTER} --break {mode}"), None).await;
-    assert_eq!(results.len(), ALL_CASES.len());
+    let results = run_with(&format!("{ADAPTER} --break {mode}"), None).await;
+    assert_eq!(results.len(), cases::all().len());
     assert_eq!(failed(&results), expected, "mode {mode}");
 }
 
@@ -167,14 +104,7 @@ async fn a_misbehaving_adapter_is_a_harness_error_per_case(
     #[case] script: &str,
     #[case] message: &str,
 ) {
-    let server = MockServer::start().await;
-    let options = RunOptions {
-        client: script.to_owned(),
-        server_url: server.url(),
-        known_failing: HashSet::new(),
-        filter: Some("me.".to_owned()),
-        timeout: Duration::from_millis(500),
-    };
+    let options = options(script, Some("me."), Duration::from_millis(500));
     let results = run(&options).await.expect("the run ends");
     assert!(results.len() >= 2, "every selected case is reported");
     for r in &results {
@@ -190,14 +120,12 @@ async fn a_misbehaving_adapter_is_a_harness_error_per_case(
 
 #[tokio::test]
 async fn known_failing_cases_must_fail() {
-    let server = MockServer::start().await;
-    let mut options = RunOptions {
-        client: format!("{ADAPTER} --break no-owner-check"),
-        server_url: server.url(),
-        known_failing: ["list.annotator_refused".to_owned(), "me.owner".to_owned()].into(),
-        filter: None,
-        timeout: Duration::from_secs(10),
-    };
+    let mut options = options(
+        &format!("{ADAPTER} --break no-owner-check"),
+        None,
+        Duration::from_secs(10),
+    );
+    options.known_failing = ["list.annotator_refused".to_owned(), "me.owner".to_owned()].into();
     let results = run(&options).await.expect("run");
     let by_id = |id: &str| {
         results

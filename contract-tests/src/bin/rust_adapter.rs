@@ -3,6 +3,11 @@
 //! `argilla-contract-rust-adapter [--break MODE]`, MODE one of `Break::NAMES`.
 
 use argilla_contract::client::{Break, Client, ClientError, NewUser};
+use argilla_contract::protocol::{
+    Failure, Hello, Implementation, Op, Outcome, Reply, Request, RunRequest,
+};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 
@@ -25,76 +30,104 @@ async fn main() {
     let mut lines = BufReader::new(tokio::io::stdin()).lines();
     let mut stdout = tokio::io::stdout();
     while let Ok(Some(line)) = lines.next_line().await {
-        let Ok(message) = serde_json::from_str::<Value>(&line) else {
-            continue;
+        let out = match serde_json::from_str::<Request>(&line) {
+            Ok(Request::Start { .. }) => to_line(&hello()),
+            Ok(Request::Run(request)) => to_line(&run(request, broken).await),
+            Err(e) => match serde_json::from_str::<Numbered>(&line) {
+                // A `run` this client does not understand (e.g. an operation of a later protocol).
+                Ok(Numbered { seq }) => to_line(&Reply {
+                    seq,
+                    outcome: Outcome::Skipped(format!("request not understood: {e}")),
+                }),
+                Err(_) => continue,
+            },
         };
-        let reply = match message["cmd"].as_str() {
-            Some("start") => json!({
-                "implementation": {"name": "argilla-contract reference client", "language": "rust",
-                                    "version": env!("CARGO_PKG_VERSION")},
-                "features": ["user.me", "user.list", "user.from_name", "user.from_id", "user.create",
-                             "user.delete", "user.workspaces", "user.construct"],
-            }),
-            Some("run") => run(&message, broken).await,
-            _ => continue,
-        };
-        let out = reply.to_string() + "\n";
         if stdout.write_all(out.as_bytes()).await.is_err() || stdout.flush().await.is_err() {
             break;
         }
     }
 }
 
-async fn run(message: &Value, broken: Break) -> Value {
-    let seq = message["seq"].clone();
-    let text = |v: &Value, k: &str| v[k].as_str().unwrap_or_default().to_owned();
-    let client = Client::new(
-        &text(message, "base_url"),
-        &text(message, "api_key"),
-        broken,
-    );
-    let args = &message["args"];
-    let result: Result<Value, ClientError> = match message["op"].as_str().unwrap_or_default() {
-        "user.me" => client.me().await.map(|u| json!(u)),
-        "user.list" => client.list().await.map(|u| json!(u)),
-        "user.from_name" => client
-            .from_name(&text(args, "name"))
-            .await
-            .map(|u| json!(u)),
-        "user.from_id" => client.from_id(&text(args, "id")).await.map(|u| json!(u)),
-        "user.create" => {
-            let new = NewUser {
-                username: text(args, "username"),
-                password: text(args, "password"),
-                first_name: args["first_name"].as_str().map(str::to_owned),
-                last_name: args["last_name"].as_str().map(str::to_owned),
-                role: args["role"].as_str().map(str::to_owned),
-                workspaces: args["workspaces"].as_array().map(|w| {
-                    w.iter()
-                        .filter_map(|n| n.as_str().map(str::to_owned))
-                        .collect()
-                }),
-            };
-            client.create(&new).await.map(|u| json!(u))
-        }
-        "user.delete" => client
-            .delete(&text(args, "username"))
-            .await
-            .map(|()| Value::Null),
-        "user.workspaces" => client.workspaces().await.map(|w| json!(w)),
-        // Users only come from the server: there is no constructor to call.
-        "user.construct" => Err(ClientError::Usage(
-            "users are obtained with me/list/from_name/from_id/create".into(),
-        )),
-        other => {
-            return json!({"seq": seq, "skipped": format!("operation {other:?} is not supported")})
-        }
-    };
-    match result {
-        Ok(value) => json!({"seq": seq, "ok": value}),
-        Err(_) if broken == Break::SwallowErrors => json!({"seq": seq, "ok": null}),
-        Err(e) => {
-            json!({"seq": seq, "error": {"kind": e.kind(), "native": format!("{e:?}").split('(').next().unwrap_or("ClientError"), "message": e.to_string()}})
-        }
+/// Any line with a sequence number, to answer even a request that cannot be decoded.
+#[derive(Deserialize)]
+struct Numbered {
+    seq: u64,
+}
+
+fn to_line(message: &impl Serialize) -> String {
+    serde_json::to_string(message).unwrap_or_default() + "\n"
+}
+
+fn hello() -> Hello {
+    Hello {
+        implementation: Implementation {
+            name: "argilla-contract reference client".into(),
+            language: "rust".into(),
+            version: env!("CARGO_PKG_VERSION").into(),
+        },
+        features: Op::ALL.to_vec(),
     }
+}
+
+#[derive(Deserialize)]
+struct Name {
+    name: String,
+}
+
+#[derive(Deserialize)]
+struct Id {
+    id: String,
+}
+
+#[derive(Deserialize)]
+struct Username {
+    username: String,
+}
+
+/// The operation's arguments, or a usage error naming what is missing.
+fn args<T: DeserializeOwned>(request: &RunRequest) -> Result<T, ClientError> {
+    T::deserialize(&request.args)
+        .map_err(|e| ClientError::Usage(format!("bad arguments for {}: {e}", request.op)))
+}
+
+async fn run(request: RunRequest, broken: Break) -> Reply {
+    let client = Client::new(&request.base_url, &request.api_key, broken);
+    let outcome = match perform(&client, &request).await {
+        Ok(value) => Outcome::Ok(value),
+        Err(_) if broken == Break::SwallowErrors => Outcome::Ok(Value::Null),
+        Err(e) => Outcome::Error(Failure {
+            kind: e.kind(),
+            native: format!("{e:?}")
+                .split('(')
+                .next()
+                .unwrap_or("ClientError")
+                .to_owned(),
+            message: e.to_string(),
+        }),
+    };
+    Reply {
+        seq: request.seq,
+        outcome,
+    }
+}
+
+async fn perform(client: &Client, request: &RunRequest) -> Result<Value, ClientError> {
+    Ok(match request.op {
+        Op::Me => json!(client.me().await?),
+        Op::List => json!(client.list().await?),
+        Op::FromName => json!(client.from_name(&args::<Name>(request)?.name).await?),
+        Op::FromId => json!(client.from_id(&args::<Id>(request)?.id).await?),
+        Op::Create => json!(client.create(&args::<NewUser>(request)?).await?),
+        Op::Delete => {
+            client.delete(&args::<Username>(request)?.username).await?;
+            Value::Null
+        }
+        Op::Workspaces => json!(client.workspaces().await?),
+        // Users only come from the server: there is no constructor to call.
+        Op::Construct => {
+            return Err(ClientError::Usage(
+                "users are obtained with me/list/from_name/from_id/create".into(),
+            ))
+        }
+    })
 }
