@@ -272,7 +272,7 @@ mod tests {
         assert!(parse_reply(r#"[1]"#).is_err());
         assert!(parse_reply(r#"{"seq":-1,"ok":1}"#).is_err());
         assert!(parse_reply("not json")
-            .unwrap_err()
+            .expect_err("refused")
             .starts_with("reply is not JSON"));
         assert!(parse_reply(r#"{"seq":1,"ok":1,"extra":2}"#).is_err());
     }
@@ -283,7 +283,7 @@ mod tests {
             protocol: PROTOCOL_VERSION,
         };
         assert_eq!(
-            serde_json::to_string(&start).unwrap(),
+            serde_json::to_string(&start).expect("valid"),
             r#"{"cmd":"start","protocol":1}"#
         );
         let run = Request::Run(RunRequest {
@@ -295,8 +295,8 @@ mod tests {
             args: serde_json::json!({"name": "n"}),
         });
         let line = r#"{"cmd":"run","seq":7,"case":"from_name.missing","base_url":"http://h/ns/x","api_key":"k","op":"user.from_name","args":{"name":"n"}}"#;
-        assert_eq!(serde_json::to_string(&run).unwrap(), line);
-        assert_eq!(serde_json::from_str::<Request>(line).unwrap(), run);
+        assert_eq!(serde_json::to_string(&run).expect("valid"), line);
+        assert_eq!(serde_json::from_str::<Request>(line).expect("valid"), run);
         let reply = Reply {
             seq: 3,
             outcome: Outcome::Error(Failure {
@@ -306,7 +306,7 @@ mod tests {
             }),
         };
         assert_eq!(
-            serde_json::to_string(&reply).unwrap(),
+            serde_json::to_string(&reply).expect("valid"),
             r#"{"seq":3,"error":{"kind":"server_error","native":"RuntimeError","message":"m"}}"#
         );
         let null = Reply {
@@ -314,14 +314,15 @@ mod tests {
             outcome: Outcome::Ok(Value::Null),
         };
         assert_eq!(
-            serde_json::to_string(&null).unwrap(),
+            serde_json::to_string(&null).expect("valid"),
             r#"{"seq":4,"ok":null}"#
         );
     }
 
     #[test]
     fn the_schema_lists_exactly_these_operations_and_error_kinds() {
-        let schema: Value = serde_json::from_str(include_str!("../protocol.schema.json")).unwrap();
+        let schema: Value =
+            serde_json::from_str(include_str!("../protocol.schema.json")).expect("valid");
         let names = |v: &Value| -> Vec<Value> { v.as_array().cloned().unwrap_or_default() };
         let ops: Vec<Value> = Op::ALL.iter().map(|o| serde_json::json!(o)).collect();
         assert_eq!(Op::FromName.to_string(), "user.from_name");
