@@ -97,6 +97,8 @@ def test_creating_a_user_returns_it_with_server_fields(owner, make):
     inserted, updated = user._model.inserted_at, user._model.updated_at
     assert isinstance(inserted, datetime.datetime) and isinstance(updated, datetime.datetime)
     assert updated >= inserted
+    # Naive UTC timestamps (no offset in the JSON), as the SDK parses them.
+    assert inserted.tzinfo is None and updated.tzinfo is None
     # The answer's api_key is dropped by the SDK's model ...
     assert not hasattr(user, "api_key")
     # ... but the server made one, and it logs in as that user.
@@ -190,6 +192,36 @@ def test_an_empty_username_or_a_bad_role_is_refused_locally(owner):
         rg.User(username="", password=PASSWORD, client=owner)
     with pytest.raises(ValidationError):
         rg.User(username=unique("u"), password=PASSWORD, role="superuser", client=owner)
+
+
+def test_user_get_refreshes_from_the_server(owner, make):
+    user = make.user(first_name="Before")
+    same = rg.User(username="placeholder", id=user.id, client=owner)
+    assert same.get() is same
+    assert (same.username, same.first_name, same.role) == (user.username, "Before", "annotator")
+    assert same._model.inserted_at == user._model.inserted_at
+
+
+def test_usernames_have_no_pattern_and_are_case_sensitive(owner, make):
+    # 2.x dropped the 1.x username pattern: upper case, dots and @ are accepted and kept as sent.
+    name = unique("Mixed.Case@x")
+    user = make.user(username=name)
+    assert user.username == name
+    assert owner.users(username=name).id == user.id
+    with pytest.warns(UserWarning):
+        assert owner.users(username=name.lower()) is None
+    # Another user whose name differs only in case is a different user, not a conflict.
+    lower = make.user(username=name.lower())
+    assert lower.id != user.id
+
+
+def test_timestamps_carry_microseconds(owner, make):
+    # 2.x answers ISO timestamps with microseconds (1.x: whole seconds). One of three creates having a
+    # zero fraction by chance is possible; all three is not (p = 1e-18).
+    users = [make.user() for _ in range(3)]
+    assert any(u._model.inserted_at.microsecond for u in users)
+    workspaces = [make.workspace() for _ in range(3)]
+    assert any(w._model.inserted_at.microsecond for w in workspaces)
 
 
 # ---- update ---------------------------------------------------------------------------------------

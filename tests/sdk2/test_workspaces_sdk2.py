@@ -334,3 +334,17 @@ def test_the_v0_style_add_user_method_of_the_workspaces_api_gets_405(owner, make
         with pytest.raises(AttributeError, match="message"):
             owner.api.workspaces.add_user(ws.id, user.id)
     assert len(ws.users) == 0
+
+
+def test_the_default_workspace_is_the_first_listed(owner, make):
+    from argilla._exceptions import ArgillaError
+
+    # On a fresh server the default owner's workspace `argilla` is the oldest, so it is the default.
+    assert owner.workspaces.default.name == "argilla"
+    user = make.user()
+    client = make.login(user)
+    with pytest.raises(ArgillaError, match="There are no workspaces created"):
+        client.workspaces.default
+    ws = make.workspace()
+    ws.add_user(user)
+    assert client.workspaces.default.id == ws.id
