@@ -69,7 +69,7 @@ run_clean argilla-mock --help | head -3
 run_clean argilla-mock --version
 
 echo "== mypy --strict on the installed package"
-"$build_venv/bin/mypy" --strict --no-incremental --python-executable "$venv/bin/python" -p argilla_mock
+"$build_venv/bin/mypy" --strict --cache-dir "$OUT/mypy-cache" --python-executable "$venv/bin/python" -p argilla_mock
 
 echo "== the package's tests (python/tests) in the fresh venv, binary from the wheel"
 mkdir -p "$OUT/reports"
