@@ -100,22 +100,7 @@ impl<S: Send + Sync> FromRequestParts<S> for PathIds {
             .map_err(|_| ApiError::RouteNotFound)?;
         let mut ids = Vec::new();
         let mut errors = Vec::new();
-        // Segments are matched to the route's `{name}`s by position, from the end (so a prefix
-        // the URI has and the template lacks does not shift them), and percent-decoded
-        // lossily as uvicorn does (so `%FF` is a malformed id, 422, not an unroutable path).
-        let mut params: Vec<(&str, String)> = template
-            .as_str()
-            .rsplit('/')
-            .zip(parts.uri.path().rsplit('/'))
-            .filter_map(|(pattern, raw)| {
-                let name = pattern.strip_prefix('{')?.strip_suffix('}')?;
-                Some((
-                    name,
-                    percent_decode_str(raw).decode_utf8_lossy().into_owned(),
-                ))
-            })
-            .collect();
-        params.reverse();
+        let params = path_params(template.as_str(), parts.uri.path());
         for (name, value) in params {
             match parse_uuid(&value) {
                 Some(id) => ids.push(id),
@@ -133,6 +118,26 @@ impl<S: Send + Sync> FromRequestParts<S> for PathIds {
             Err(ApiError::Validation(errors))
         }
     }
+}
+
+/// A route's `{name}` parameters and their values in the request's path, in the route's order.
+/// Segments are matched to the template by position from the end (so a prefix the URI has and
+/// the template lacks does not shift them), and percent-decoded lossily as uvicorn does (so
+/// `%FF` is a malformed id, 422, not an unroutable path).
+pub(crate) fn path_params<'t>(template: &'t str, path: &str) -> Vec<(&'t str, String)> {
+    let mut params: Vec<(&str, String)> = template
+        .rsplit('/')
+        .zip(path.rsplit('/'))
+        .filter_map(|(pattern, raw)| {
+            let name = pattern.strip_prefix('{')?.strip_suffix('}')?;
+            Some((
+                name,
+                percent_decode_str(raw).decode_utf8_lossy().into_owned(),
+            ))
+        })
+        .collect();
+    params.reverse();
+    params
 }
 
 /// A request body as FastAPI hands it to a JSON model.

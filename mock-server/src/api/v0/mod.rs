@@ -17,6 +17,8 @@
 mod info;
 mod schemas;
 mod security;
+
+pub(crate) use security::password_matches;
 mod users;
 mod workspaces;
 

@@ -5,11 +5,12 @@
 use axum::extract::{FromRequest, FromRequestParts, MatchedPath, Request};
 use axum::http::request::Parts;
 use axum::http::HeaderMap;
-use percent_encoding::percent_decode_str;
 use uuid::Uuid;
 
 use crate::error::ApiError;
-use crate::extract::{bearer_token, body_parse_error, BodyProblem, JsonBody, API_KEY_HEADER};
+use crate::extract::{
+    bearer_token, body_parse_error, path_params, BodyProblem, JsonBody, API_KEY_HEADER,
+};
 use crate::models::UserRecord;
 use crate::python::pydantic2::{parse_uuid2, ErrorItem2};
 use crate::state::AppState;
@@ -56,19 +57,7 @@ fn path_ids(parts: &Parts) -> Result<Vec<Uuid>, Vec<ErrorItem2>> {
     let Some(template) = parts.extensions.get::<MatchedPath>() else {
         return Ok(Vec::new());
     };
-    let mut params: Vec<(&str, String)> = template
-        .as_str()
-        .rsplit('/')
-        .zip(parts.uri.path().rsplit('/'))
-        .filter_map(|(pattern, raw)| {
-            let name = pattern.strip_prefix('{')?.strip_suffix('}')?;
-            Some((
-                name,
-                percent_decode_str(raw).decode_utf8_lossy().into_owned(),
-            ))
-        })
-        .collect();
-    params.reverse();
+    let params = path_params(template.as_str(), parts.uri.path());
     let mut ids = Vec::new();
     let mut errors = Vec::new();
     for (name, value) in params {

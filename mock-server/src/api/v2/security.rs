@@ -5,10 +5,10 @@ use axum::http::StatusCode;
 use axum::Json;
 use serde_json::{json, Value};
 
+use crate::api::v0::password_matches;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::FormBody;
 use crate::python::pydantic2::ErrorItem2;
-use crate::security::verify_password;
 use crate::state::AppState;
 
 pub async fn token(
@@ -26,15 +26,7 @@ pub async fn token(
     let (Some(username), Some(password)) = (username, password) else {
         return Err(ApiError::ValidationV2(missing));
     };
-    let hash = state.db.password_hash(&username).await?;
-    // bcrypt is slow by design: keep it off the async workers.
-    let valid = match hash {
-        Some(hash) => tokio::task::spawn_blocking(move || verify_password(&password, &hash))
-            .await
-            .unwrap_or(false),
-        None => false,
-    };
-    if !valid {
+    if !password_matches(&state, &username, password).await? {
         return Err(ApiError::Unauthorized);
     }
     let token = state.tokens.issue(&username).map_err(anyhow::Error::from)?;
