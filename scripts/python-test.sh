@@ -2,7 +2,8 @@
 # The Python package (python/): builds the argilla-mock wheel with maturin (the server binary
 # inside), installs it into a FRESH venv together with the real argilla 1.29.1 SDK, pytest and
 # pytest-xdist, and runs the package's own tests there (python/tests) with no cargo or rustc on
-# PATH, so the binary is the wheel's. Also checks that `argilla-mock --help` runs from that venv.
+# PATH, so the binary is the wheel's; then the same with argilla 2.8.0 and python/tests_sdk2.
+# Also checks that `argilla-mock --help` runs from that venv.
 # Prints the wheel's size, the build time and how long a test with the argilla_mock fixture takes.
 #
 # usage: scripts/python-test.sh
@@ -76,6 +77,16 @@ mkdir -p "$OUT/reports"
 # Run from python/tests so the checkout's python/src is not what gets imported.
 (cd python/tests && run_clean "$ROOT/$venv/bin/python" -m pytest -p no:cacheprovider -q \
   --junitxml="$OUT/reports/python-tests.xml" .)
+
+echo "== the plugin with the real argilla 2.8.0 SDK (python/tests_sdk2), in a second fresh venv"
+venv2=.venvs/python-test-sdk2
+rm -rf "$venv2"
+"$PYTHON" -m venv "$venv2"
+"$venv2/bin/python" -m pip install -q --disable-pip-version-check \
+  -c tests/sdk2/constraints-2.8.0.txt -c python/tests/constraints.txt \
+  "$wheel" "argilla==2.8.0" requests pytest pytest-xdist  # 2.8.0 imports requests without declaring it
+(cd python/tests_sdk2 && run_clean "$ROOT/$venv2/bin/python" -m pytest -p no:cacheprovider -q \
+  --junitxml="$OUT/reports/python-tests-sdk2.xml" .)
 
 echo "== timing: 20 tests that use the argilla_mock fixture and call User.me()"
 timing_dir="$OUT/timing"

@@ -9,6 +9,7 @@ import warnings
 from pathlib import Path
 from typing import Callable
 
+import httpx
 import pytest
 
 pytest_plugins = ["pytester"]
@@ -45,3 +46,11 @@ def process_gone(pid: int) -> bool:
         # A zombie is a process that exited and waits for its parent's wait().
         return "\nState:\tZ" in status.read_text()
     return False
+
+
+def reported_version(url: str) -> str:
+    """The Argilla version a server reports: 2.x at /api/v1/version, 1.x at /api/_info."""
+    answer = httpx.get(url + "/api/v1/version", timeout=10)
+    if answer.status_code == 200 and answer.headers["content-type"] == "application/json":
+        return str(answer.json()["version"])
+    return str(httpx.get(url + "/api/_info", timeout=10).json()["version"])

@@ -9,7 +9,8 @@ Fixtures:
 ``argilla_mock``
     Function scope: a fresh :class:`~argilla_mock.Namespace` of that server for each test,
     with ``ARGILLA_API_URL`` and ``ARGILLA_API_KEY`` pointing at it for the test's duration
-    (and ``ARGILLA_WORKSPACE`` removed), so ``rg.init()`` with no arguments talks to it.
+    (and ``ARGILLA_WORKSPACE`` removed), so ``rg.init()`` (1.x) or ``rg.Argilla()`` (2.x) with no
+    arguments talks to it.
 
 The marker ``@pytest.mark.argilla_mock(fixtures=..., argilla_version=..., seed=...)`` changes
 what one test gets: ``fixtures`` (a path, relative to the test file, or a mapping) is loaded into
@@ -28,6 +29,7 @@ to the report as the section "argilla-mock requests".
 from __future__ import annotations
 
 import hashlib
+import inspect
 import os
 import re
 import sys
@@ -167,7 +169,7 @@ def argilla_mock(
     """A fresh namespace of the session's argilla-mock server, for this test only.
 
     ``ARGILLA_API_URL`` and ``ARGILLA_API_KEY`` point at it while the test runs, so the SDK's
-    ``rg.init()`` needs no arguments; the namespace is closed (its data dropped) afterwards.
+    ``rg.init()`` (1.x) or ``rg.Argilla()`` (2.x) needs no arguments; the namespace is closed (its data dropped) afterwards.
     ``@pytest.mark.argilla_mock(fixtures=..., argilla_version=..., seed=...)`` adjusts it.
     """
     options = _marker_options(request)
@@ -191,6 +193,7 @@ def argilla_mock(
         monkeypatch.delenv("ARGILLA_API_KEY", raising=False)
     monkeypatch.delenv("ARGILLA_WORKSPACE", raising=False)
     _forget_sdk_client()
+    _point_sdk2_defaults_at(namespace, monkeypatch)
     request.node.stash[_NAMESPACE] = namespace
     try:
         yield namespace
@@ -252,12 +255,15 @@ def _namespace_name(nodeid: str) -> str:
 
 
 def _forget_sdk_client() -> None:
-    """Drop the client the argilla 1.x SDK keeps between calls, if the SDK is loaded.
+    """Drop the client the argilla SDK keeps between calls, if the SDK is loaded.
 
-    Without this, a test that calls ``User.me()`` without ``rg.init()`` would reuse the client
-    a previous test made, pointing at that test's (closed) namespace; with it, the SDK builds its
-    next client from the environment, which is this test's namespace.
+    Without this, a test that calls ``User.me()`` (1.x) or ``rg.User(...).create()`` (2.x) without
+    making a client would reuse the client a previous test made, pointing at that test's (closed)
+    namespace; with it, the SDK builds its next client for this test's namespace.
     """
+    sdk2_client = _sdk2_client_class()
+    if sdk2_client is not None:
+        sdk2_client._default_client = None
     singleton = sys.modules.get("argilla.client.singleton")
     holder = getattr(singleton, "ArgillaSingleton", None)
     if holder is None:
@@ -266,6 +272,44 @@ def _forget_sdk_client() -> None:
         holder.clear()
     elif hasattr(holder, "_INSTANCE"):
         holder._INSTANCE = None
+
+
+def _sdk2_client_class() -> Any:
+    """``argilla.Argilla`` if the argilla 2.x SDK is loaded (1.x has no such class)."""
+    client_class = getattr(sys.modules.get("argilla.client"), "Argilla", None)
+    return client_class if hasattr(client_class, "_default_client") else None
+
+
+def _point_sdk2_defaults_at(namespace: Namespace, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make ``rg.Argilla()`` with no arguments talk to this namespace.
+
+    The argilla 2.x SDK reads ``ARGILLA_API_URL`` and ``ARGILLA_API_KEY`` once, when it is
+    imported, into the default values of its constructors' arguments; setting the environment
+    afterwards changes nothing. So once the SDK is loaded, the test's URL and key replace those
+    defaults (undone after the test by ``monkeypatch``). An SDK imported later, during the test,
+    reads the environment set above.
+    """
+    client_class = _sdk2_client_class()
+    if client_class is None:
+        return
+    wanted = {"api_url": namespace.url, "api_key": namespace.api_key}
+    api_client = getattr(sys.modules.get("argilla._api._client"), "APIClient", None)
+    for function in (client_class.__init__, getattr(api_client, "__init__", None)):
+        if function is None or not hasattr(function, "__defaults__"):
+            continue
+        positional = [
+            p.name
+            for p in inspect.signature(function).parameters.values()
+            if p.default is not p.empty and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
+        ]
+        defaults = function.__defaults__ or ()
+        if len(positional) == len(defaults):
+            patched = tuple(wanted.get(name, value) for name, value in zip(positional, defaults))
+            monkeypatch.setattr(function, "__defaults__", patched)
+    config = getattr(sys.modules.get("argilla._api._client"), "DEFAULT_HTTP_CONFIG", None)
+    for name, value in wanted.items():
+        if hasattr(config, name):
+            monkeypatch.setattr(config, name, value)
 
 
 @pytest.hookimpl(hookwrapper=True)
