@@ -7,11 +7,14 @@
 #
 # usage: scripts/fuzz.sh [EXAMPLES]   (default 1000 per operation: 11,563 requests in ~4 min;
 #                                      scripts/test.sh runs 40: about 1,000 requests in ~20 s)
-# env:   ARGILLA_MOCK_BIN (default target/debug/argilla-mock), FUZZ_SEED (default 20261128)
+# env:   ARGILLA_MOCK_BIN (default target/debug/argilla-mock), FUZZ_SEED (default 20261128),
+#        FUZZ_ARGILLA_VERSION (default none: the default profile, both generations and so every
+#        operation of /openapi.json; 1.14.1 or 2.8.0 for one generation)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 EXAMPLES="${1:-1000}"
 SEED="${FUZZ_SEED:-20261128}"
+FUZZ_ARGILLA_VERSION="${FUZZ_ARGILLA_VERSION:-}"
 PYTHON="${PYTHON:-python3}"
 BIN="${ARGILLA_MOCK_BIN:-$PWD/target/debug/argilla-mock}"
 OUT=target/fuzz
@@ -27,7 +30,9 @@ if ! "$venv/bin/schemathesis" --version >/dev/null 2>&1; then
 fi
 [ -x "$BIN" ] || cargo build --locked -p argilla-mock
 
-"$BIN" --port 0 --argilla-version 1.14.1 --journal-size 200000 >"$OUT/mock.out" 2>"$OUT/mock.err" &
+profile_args=()
+[ -n "${FUZZ_ARGILLA_VERSION:-}" ] && profile_args=(--argilla-version "$FUZZ_ARGILLA_VERSION")
+"$BIN" --port 0 "${profile_args[@]}" --journal-size 200000 >"$OUT/mock.out" 2>"$OUT/mock.err" &
 mock_pid=$!
 trap 'kill "$mock_pid" 2>/dev/null || true' EXIT
 for _ in $(seq 200); do
@@ -37,7 +42,9 @@ for _ in $(seq 200); do
 done
 url="$(sed -n 's/^ARGILLA_API_URL=//p' "$OUT/mock.out")"
 key="$(sed -n 's/^ARGILLA_API_KEY=//p' "$OUT/mock.out")"
-owner_id="$(curl -sf -H "X-Argilla-Api-Key: $key" "$url/api/me" | "$PYTHON" -c 'import json,sys; print(json.load(sys.stdin)["id"])')"
+me_path=/api/me
+[ "${FUZZ_ARGILLA_VERSION:-}" = "${FUZZ_ARGILLA_VERSION#2.}" ] || me_path=/api/v1/me
+owner_id="$(curl -sf -H "X-Argilla-Api-Key: $key" "$url$me_path" | "$PYTHON" -c 'import json,sys; print(json.load(sys.stdin)["id"])')"
 first_seq="$(curl -sf "$url/__mock/requests?limit=1" | "$PYTHON" -c 'import json,sys; r=json.load(sys.stdin)["requests"]; print(r[-1]["seq"] if r else 0)')"
 
 echo "== schemathesis: $EXAMPLES examples per operation, seed $SEED, against $url"

@@ -6,7 +6,7 @@ use clap::Parser;
 
 use crate::db::IN_MEMORY;
 
-/// An offline stand-in for the Argilla 1.x users API.
+/// An offline stand-in for the Argilla users and workspaces API (1.x and 2.x).
 #[derive(Debug, Clone, Parser)]
 #[command(name = "argilla-mock", version, about)]
 pub struct Config {

@@ -1,13 +1,16 @@
-//! `/openapi.json`: the document describes exactly the routes the server has, and each
-//! described operation is answered by its handler, not by the unknown-path fallback.
+//! `/openapi.json`: under every profile the document describes exactly the routes the server
+//! has, and each described operation is answered by its handler, not by the unknown-path
+//! fallback. Each generation's own document is where its real server serves it.
 
 mod common;
 
 use std::collections::BTreeSet;
 
-use argilla_mock::api;
+use argilla_mock::profile::Generations;
+use argilla_mock::{api, Config};
 use common::*;
 use reqwest::Method;
+use rstest::rstest;
 use serde_json::Value;
 
 const METHODS: [&str; 7] = ["get", "put", "post", "delete", "options", "head", "patch"];
@@ -24,18 +27,41 @@ fn described(doc: &Value) -> BTreeSet<(String, String)> {
     ops
 }
 
-fn document() -> Value {
-    serde_json::from_str(api::OPENAPI_JSON).expect("the document is JSON")
+fn document(generations: Generations) -> Value {
+    serde_json::from_str(api::openapi_document(generations)).expect("the document is JSON")
 }
 
-#[test]
-fn every_route_is_described_and_every_description_is_routed() {
-    let routed: BTreeSet<(String, String)> = api::routes(argilla_mock::profile::Generations::V1)
+/// The `--argilla-version` that gives a profile (none: both generations).
+fn version_of(generations: Generations) -> Option<String> {
+    match generations {
+        Generations::V1 => Some("1.14.1".into()),
+        Generations::V2 => Some("2.8.0".into()),
+        Generations::Both => None,
+    }
+}
+
+async fn spawn(generations: Generations) -> TestApp {
+    TestApp::with_config(Config {
+        argilla_version: version_of(generations),
+        ..Config::default()
+    })
+    .await
+}
+
+#[rstest]
+#[case::v1(Generations::V1, 16)]
+#[case::v2(Generations::V2, 20)]
+#[case::both(Generations::Both, 32)]
+fn every_route_is_described_and_every_description_is_routed(
+    #[case] generations: Generations,
+    #[case] operations: usize,
+) {
+    let routed: BTreeSet<(String, String)> = api::routes(generations)
         .routes()
         .iter()
         .map(|(method, path)| (method.to_string(), (*path).to_owned()))
         .collect();
-    let described = described(&document());
+    let described = described(&document(generations));
     let undescribed: Vec<_> = routed.difference(&described).collect();
     let unrouted: Vec<_> = described.difference(&routed).collect();
     assert!(
@@ -43,14 +69,20 @@ fn every_route_is_described_and_every_description_is_routed() {
         "routed, not described: {undescribed:?}"
     );
     assert!(unrouted.is_empty(), "described, not routed: {unrouted:?}");
-    assert_eq!(routed.len(), 16, "the 16 operations of the users API");
+    assert_eq!(
+        routed.len(),
+        operations,
+        "the operations of {generations:?}"
+    );
 }
 
-#[test]
-fn every_reference_resolves_and_every_operation_has_an_id_and_responses() {
-    let doc = document();
-    let text = api::OPENAPI_JSON;
-    for reference in text.split("\"$ref\": \"#/").skip(1) {
+#[rstest]
+fn every_reference_resolves_and_every_operation_has_an_id_and_responses(
+    #[values(Generations::V1, Generations::V2, Generations::Both)] generations: Generations,
+) {
+    let doc = document(generations);
+    let text = doc.to_string();
+    for reference in text.split("\"$ref\":\"#/").skip(1) {
         let pointer = format!(
             "/{}",
             &reference[..reference.find('"').expect("closing quote")]
@@ -63,37 +95,66 @@ fn every_reference_resolves_and_every_operation_has_an_id_and_responses() {
         let id = op["operationId"].as_str().expect("operationId");
         assert!(ids.insert(id.to_owned()), "{id} is unique");
         assert!(
-            op["responses"]["200"].is_object(),
-            "{method} {path} has a 200"
+            op["responses"]["200"].is_object() != op["responses"]["201"].is_object(),
+            "{method} {path} has a 200 or (a create) a 201"
         );
         let needs_key = !op["security"].as_array().expect("security").is_empty();
         assert_eq!(
             op["responses"]["401"].is_object(),
-            needs_key || path == "/api/security/token",
+            needs_key || path == "/api/security/token" || path == "/api/v1/token",
             "{method} {path}: 401 declared exactly when credentials are checked"
         );
     }
 }
 
+#[rstest]
+#[case::v1(Generations::V1, &["/openapi.json", "/api/docs/spec.json"], &["/api/v1/openapi.json"])]
+#[case::v2(Generations::V2, &["/openapi.json"], &["/api/docs/spec.json"])]
+#[case::both(Generations::Both, &["/openapi.json", "/api/docs/spec.json"], &[])]
 #[tokio::test]
-async fn the_document_is_served_where_the_real_server_serves_its_own_and_at_the_root() -> TestResult
-{
-    let app = TestApp::spawn().await;
-    for path in ["/openapi.json", "/api/docs/spec.json"] {
+async fn the_document_is_served_where_the_real_server_serves_its_own_and_at_the_root(
+    #[case] generations: Generations,
+    #[case] whole: &[&str],
+    #[case] not_there: &[&str],
+) -> TestResult {
+    let app = spawn(generations).await;
+    for path in whole {
         let response = app.get(path, None).await;
         assert_eq!(response.status(), 200, "{path}");
         assert_eq!(response.headers()["content-type"], "application/json");
         let doc: Value = response.json().await?;
-        assert_eq!(doc, document(), "{path}");
+        assert_eq!(doc, document(generations), "{path}");
         assert_eq!(doc["openapi"], "3.0.3");
+    }
+    if generations != Generations::V1 {
+        let response = app.get("/api/v1/openapi.json", None).await;
+        assert_eq!(response.status(), 200);
+        let doc: Value = response.json().await?;
+        assert_eq!(
+            doc,
+            document(Generations::V2),
+            "argilla-server 2.8's own place"
+        );
+    }
+    for path in not_there {
+        let response = app.get(path, None).await;
+        let is_json = response.headers()["content-type"] == "application/json";
+        let text = response.text().await?;
+        assert!(
+            !is_json || !text.contains("\"openapi\""),
+            "{path} is not a document under {generations:?}: {text:.200}"
+        );
     }
     Ok(())
 }
 
+#[rstest]
 #[tokio::test]
-async fn every_described_operation_reaches_its_handler() -> TestResult {
-    let app = TestApp::spawn().await;
-    for (method, path) in described(&document()) {
+async fn every_described_operation_reaches_its_handler(
+    #[values(Generations::V1, Generations::V2, Generations::Both)] generations: Generations,
+) -> TestResult {
+    let app = spawn(generations).await;
+    for (method, path) in described(&document(generations)) {
         let concrete = path
             .replace("{user_id}", UNKNOWN_ID)
             .replace("{workspace_id}", UNKNOWN_ID);

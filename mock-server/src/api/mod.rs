@@ -13,6 +13,8 @@ mod v2;
 pub use fallback::cors_for_answer;
 pub use routes::RouteTable;
 
+use std::sync::OnceLock;
+
 use axum::extract::DefaultBodyLimit;
 use axum::extract::{Request, State};
 use axum::http::header::CONTENT_TYPE;
@@ -21,21 +23,66 @@ use axum::middleware::{from_fn, from_fn_with_state, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
+use serde_json::Value;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::predicate::SizeAbove;
 use tower_http::compression::CompressionLayer;
 
 use crate::error::ApiError;
-use crate::profile::Generations;
+use crate::profile::{Generations, V1_DEFAULT, V2_DEFAULT};
 use crate::state::AppState;
 
 /// Responses of at least this many bytes are compressed when the client asks (as the real
 /// server's middleware does).
 const COMPRESS_FROM_BYTES: u16 = 512;
 
-/// The OpenAPI document of [`routes`], served at `/openapi.json` and where the real server
-/// serves its own, `/api/docs/spec.json`.
+/// The OpenAPI document of the 1.x routes (`Generations::V1`), served where the real 1.14
+/// server serves its own, `/api/docs/spec.json`, and at `/openapi.json`.
 pub const OPENAPI_JSON: &str = include_str!("openapi.json");
+
+/// The OpenAPI document of the 2.x routes (`Generations::V2`), served where argilla-server 2.8
+/// serves its own, `/api/v1/openapi.json`.
+pub const OPENAPI_V2_JSON: &str = include_str!("v2/openapi.json");
+
+/// The OpenAPI document of exactly the routes a profile serves ([`routes`]): for both
+/// generations, the 1.x document without its `/api/v1/…` paths (2.8 answers those) joined with
+/// the 2.x one. Schemathesis (`scripts/fuzz.sh`) and `tests/openapi.rs` read it.
+pub fn openapi_document(generations: Generations) -> &'static str {
+    static BOTH: OnceLock<String> = OnceLock::new();
+    match generations {
+        Generations::V1 => OPENAPI_JSON,
+        Generations::V2 => OPENAPI_V2_JSON,
+        Generations::Both => BOTH.get_or_init(join_documents),
+    }
+}
+
+fn join_documents() -> String {
+    let parse =
+        |text: &str| -> Value { serde_json::from_str(text).expect("an embedded document is JSON") };
+    let (mut joined, v2) = (parse(OPENAPI_JSON), parse(OPENAPI_V2_JSON));
+    joined["info"]["title"] = "Argilla users and workspaces API, 1.x and 2.x (argilla-mock)".into();
+    joined["info"]["description"] = format!(
+        "Both generations from one database: `/api/…` as Argilla {V1_DEFAULT}, `/api/v1/…` as \
+         argilla-server {V2_DEFAULT}. {}",
+        v2["info"]["description"].as_str().unwrap_or_default()
+    )
+    .into();
+    let paths = joined["paths"].as_object_mut().expect("paths");
+    paths.retain(|path, _| !path.starts_with("/api/v1/"));
+    paths.extend(v2["paths"].as_object().expect("paths").clone());
+    for part in ["schemas", "responses"] {
+        let into = joined["components"][part]
+            .as_object_mut()
+            .expect("components");
+        into.extend(
+            v2["components"][part]
+                .as_object()
+                .expect("components")
+                .clone(),
+        );
+    }
+    joined.to_string()
+}
 
 /// Every Argilla endpoint a profile serves.
 pub fn routes(generations: Generations) -> RouteTable {
@@ -53,8 +100,7 @@ pub fn routes(generations: Generations) -> RouteTable {
 pub fn router(state: AppState) -> Router {
     routes(state.profile.generations)
         .into_router()
-        .route("/openapi.json", get(openapi))
-        .route("/api/docs/spec.json", get(openapi))
+        .merge(openapi_routes(state.profile.generations))
         .fallback(unrouted)
         .method_not_allowed_fallback(unrouted)
         // The control layer has enforced the configured limit; axum's own 2 MB default must
@@ -116,6 +162,18 @@ async fn head_is_not_routed(
     }
 }
 
-async fn openapi() -> Response {
-    ([(CONTENT_TYPE, "application/json")], OPENAPI_JSON).into_response()
+/// `/openapi.json`: the profile's whole document; and each generation's own where its real
+/// server serves it (under 2.x alone, `/api/docs/spec.json` is the web UI's, as on 2.8).
+fn openapi_routes(generations: Generations) -> Router<AppState> {
+    let serve = |document: &'static str| {
+        get(move || async move { ([(CONTENT_TYPE, "application/json")], document).into_response() })
+    };
+    let mut router = Router::new().route("/openapi.json", serve(openapi_document(generations)));
+    if generations != Generations::V2 {
+        router = router.route("/api/docs/spec.json", serve(openapi_document(generations)));
+    }
+    if generations != Generations::V1 {
+        router = router.route("/api/v1/openapi.json", serve(OPENAPI_V2_JSON));
+    }
+    router
 }
