@@ -5,31 +5,11 @@
 mod common;
 
 use std::collections::BTreeSet;
-use std::future::Future;
 use std::sync::Arc;
 
 use common::*;
 use reqwest::Method;
 use serde_json::{json, Value};
-
-/// Runs `n` copies of a request at once (on a multi-threaded runtime, so they really overlap)
-/// and returns their statuses.
-async fn at_once<F, Fut>(n: usize, make: F) -> Vec<u16>
-where
-    F: Fn(usize) -> Fut,
-    Fut: Future<Output = u16> + Send + 'static,
-{
-    let tasks: Vec<_> = (0..n).map(|i| tokio::spawn(make(i))).collect();
-    let mut statuses = Vec::with_capacity(n);
-    for task in tasks {
-        statuses.push(task.await.expect("task"));
-    }
-    statuses
-}
-
-fn count(statuses: &[u16], status: u16) -> usize {
-    statuses.iter().filter(|s| **s == status).count()
-}
 
 async fn send(app: &TestApp, method: Method, path: &str, body: Option<Value>) -> u16 {
     let mut request = app.request(method, path, Some(OWNER_KEY));

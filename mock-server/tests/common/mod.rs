@@ -20,6 +20,27 @@ pub const ARGILLA_WS: &str = "00000000-0000-4000-8000-00000000a001";
 pub const TEAM_WS: &str = "00000000-0000-4000-8000-00000000a002";
 pub const UNKNOWN_ID: &str = "00000000-0000-0000-0000-000000000000";
 
+/// Runs `n` copies of a request at once (on a multi-threaded runtime, so they really overlap)
+/// and returns their results in order.
+pub async fn at_once<T, F, Fut>(n: usize, make: F) -> Vec<T>
+where
+    T: Send + 'static,
+    F: Fn(usize) -> Fut,
+    Fut: std::future::Future<Output = T> + Send + 'static,
+{
+    let tasks: Vec<_> = (0..n).map(|i| tokio::spawn(make(i))).collect();
+    let mut results = Vec::with_capacity(n);
+    for task in tasks {
+        results.push(task.await.expect("task"));
+    }
+    results
+}
+
+/// How many of `statuses` are `status`.
+pub fn count(statuses: &[u16], status: u16) -> usize {
+    statuses.iter().filter(|s| **s == status).count()
+}
+
 pub type TestResult = Result<(), Box<dyn std::error::Error>>;
 
 pub struct TestApp {
