@@ -129,7 +129,7 @@ impl MockServer {
 
     /// Back to the fixtures (the default instance).
     pub async fn reset(&self) -> anyhow::Result<()> {
-        Ok(self.core.root.reset().await?)
+        self.core.root.reset().await
     }
 
     /// Adds a fault rule to the default instance; returns its id.

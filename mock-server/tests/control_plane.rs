@@ -35,6 +35,67 @@ async fn reset_returns_to_the_fixtures() -> TestResult {
     Ok(())
 }
 
+/// Resets of an in-memory database restore an image of the fixtures (made on the first one):
+/// every later reset must give back exactly the first state, and the copy must stay writable.
+#[tokio::test]
+async fn every_reset_gives_back_the_same_state_and_a_writable_database() -> TestResult {
+    let app = TestApp::spawn().await;
+    let (_, initial) = app.admin(Method::GET, "/__mock/state", None).await;
+    for round in 0..3 {
+        app.create_user(&format!("temp-{round}"), "annotator", &["team"])
+            .await;
+        app.delete(&format!("/api/users/{BOB_ID}"), Some(OWNER_KEY))
+            .await;
+        let (status, _) = app.admin(Method::POST, "/__mock/reset", None).await;
+        assert_eq!(status, 200);
+        let (_, state) = app.admin(Method::GET, "/__mock/state", None).await;
+        assert_eq!(state, initial, "round {round}");
+        // bob's key works again, and his name and key are unique again.
+        assert_eq!(app.get("/api/me", Some(BOB_KEY)).await.status(), 200);
+        let again = app
+            .post_json(
+                "/api/users",
+                Some(OWNER_KEY),
+                &json!({"first_name": "B", "username": "bob", "password": "12345678"}),
+            )
+            .await;
+        assert_eq!(
+            again.status(),
+            409,
+            "round {round}: the unique index came back"
+        );
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_reset_after_new_fixtures_returns_to_them_every_time() -> TestResult {
+    let app = TestApp::spawn().await;
+    app.admin(Method::POST, "/__mock/reset", None).await; // an image of the default fixtures
+    let fixtures = json!({
+        "workspaces": [{"name": "lab"}],
+        "users": [{"username": "boss", "role": "owner", "api_key": "boss.key", "password": "12345678", "workspaces": ["lab"]}]
+    });
+    let (status, _) = app
+        .admin(Method::PUT, "/__mock/fixtures", Some(fixtures))
+        .await;
+    assert_eq!(status, 200);
+    for _ in 0..2 {
+        app.create_user_with_key("boss.key", "hire").await;
+        app.admin(Method::POST, "/__mock/reset", None).await;
+        let (_, users) = status_and_json(app.get("/api/users", Some("boss.key")).await).await;
+        let names: Vec<&str> = users
+            .as_array()
+            .expect("users")
+            .iter()
+            .map(|u| u["username"].as_str().expect("username"))
+            .collect();
+        assert_eq!(names, ["boss"]);
+        assert_eq!(app.get("/api/me", Some(OWNER_KEY)).await.status(), 401);
+    }
+    Ok(())
+}
+
 #[tokio::test]
 async fn put_fixtures_replaces_the_data_and_becomes_the_reset_target() -> TestResult {
     let app = TestApp::spawn().await;

@@ -4,6 +4,7 @@
 //! would otherwise see its own empty database); for files it makes every request see a
 //! consistent state and turns concurrent writes into a simple queue, which is what a mock needs.
 
+mod image;
 mod replace;
 mod snapshot;
 mod users;
@@ -16,6 +17,7 @@ use anyhow::Context;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::SqlitePool;
 
+pub use image::Image;
 pub use users::{IdOrigin, NewUser, UserChanges, UserCreated, UserUpdated};
 pub use workspaces::WorkspaceCreated;
 
@@ -26,11 +28,33 @@ pub const IN_MEMORY: &str = "sqlite::memory:";
 pub struct Database {
     pool: SqlitePool,
     cache: std::sync::Arc<snapshot::SnapshotCache>,
+    in_memory: bool,
 }
 
 impl Database {
     /// Opens (creating if needed) the database at `url` and applies the embedded migrations.
     pub async fn open(url: &str) -> anyhow::Result<Database> {
+        let db = Database::connect(url).await?;
+        sqlx::migrate!("./migrations")
+            .run(&db.pool)
+            .await
+            .context("cannot apply database migrations")?;
+        Ok(db)
+    }
+
+    /// A new in-memory database holding a copy of `image` (migrated and seeded already).
+    pub async fn from_image(image: &Image) -> anyhow::Result<Database> {
+        let db = Database::connect(IN_MEMORY).await?;
+        db.restore(image).await?;
+        Ok(db)
+    }
+
+    /// Whether this is a private in-memory database (what images are taken of and restored to).
+    pub fn in_memory(&self) -> bool {
+        self.in_memory
+    }
+
+    async fn connect(url: &str) -> anyhow::Result<Database> {
         let in_memory = url == IN_MEMORY || url.contains("mode=memory");
         let mut options = SqliteConnectOptions::from_str(url)
             .with_context(|| format!("invalid database URL {url:?}"))?
@@ -53,13 +77,10 @@ impl Database {
             .connect_with(options)
             .await
             .with_context(|| format!("cannot open database {url:?}"))?;
-        sqlx::migrate!("./migrations")
-            .run(&pool)
-            .await
-            .context("cannot apply database migrations")?;
         Ok(Database {
             pool,
             cache: Default::default(),
+            in_memory,
         })
     }
 

@@ -97,6 +97,14 @@ impl Database {
         self.cache.generation.fetch_add(1, Ordering::AcqRel);
     }
 
+    /// Marks the data as replaced by what `snapshot` shows (a restored image): the next read
+    /// gets it without a rebuild.
+    pub(crate) fn replaced_by(&self, snapshot: Arc<Snapshot>) {
+        let generation = self.cache.generation.fetch_add(1, Ordering::AcqRel) + 1;
+        *self.cache.current.lock().unwrap_or_else(|e| e.into_inner()) =
+            Some((generation, snapshot));
+    }
+
     /// The current snapshot, rebuilt if a write happened since it was built.
     pub(crate) async fn snapshot(&self) -> sqlx::Result<Arc<Snapshot>> {
         let generation = self.cache.generation.load(Ordering::Acquire);
