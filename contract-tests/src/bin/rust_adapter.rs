@@ -4,7 +4,7 @@
 
 use argilla_contract::client::{Break, Client, ClientError, NewUser};
 use argilla_contract::protocol::{
-    Failure, Hello, Implementation, Op, Outcome, Reply, Request, RunRequest,
+    Api, Failure, Hello, Implementation, Op, Outcome, Reply, Request, RunRequest,
 };
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -65,7 +65,9 @@ fn hello() -> Hello {
             language: "rust".into(),
             version: env!("CARGO_PKG_VERSION").into(),
         },
-        features: Op::ALL.to_vec(),
+        // The 1.x `User` only: the 2.x operations' cases are skipped as not supported.
+        features: Op::USER_1X.to_vec(),
+        api: Api::V1,
     }
 }
 
@@ -91,6 +93,12 @@ fn args<T: DeserializeOwned>(request: &RunRequest) -> Result<T, ClientError> {
 }
 
 async fn run(request: RunRequest, broken: Break) -> Reply {
+    if !Op::USER_1X.contains(&request.op) {
+        return Reply {
+            seq: request.seq,
+            outcome: Outcome::Skipped(format!("{} is a 2.x operation", request.op)),
+        };
+    }
     let client = Client::new(&request.base_url, &request.api_key, broken);
     let outcome = match perform(&client, &request).await {
         Ok(value) => Outcome::Ok(value),
@@ -128,6 +136,18 @@ async fn perform(client: &Client, request: &RunRequest) -> Result<Value, ClientE
             return Err(ClientError::Usage(
                 "users are obtained with me/list/from_name/from_id/create".into(),
             ))
+        }
+        // Answered as skipped by `run`.
+        Op::Update
+        | Op::WorkspaceCreate
+        | Op::WorkspaceDelete
+        | Op::WorkspaceAddUser
+        | Op::WorkspaceRemoveUser
+        | Op::WorkspaceUsers => {
+            return Err(ClientError::Usage(format!(
+                "{} is not supported",
+                request.op
+            )))
         }
     })
 }
