@@ -403,5 +403,24 @@ mod tests {
             names(&defs["reply"]["properties"]["error"]["properties"]["kind"]["enum"]),
             kinds
         );
+        let apis: Vec<Value> = [Api::V1, Api::V2]
+            .iter()
+            .map(|a| serde_json::json!(a))
+            .collect();
+        assert_eq!(names(&defs["hello"]["properties"]["api"]["enum"]), apis);
+        assert_eq!(Api::V2.to_string(), "2.x");
+    }
+
+    #[test]
+    fn a_handshake_without_api_is_a_1x_client() {
+        let hello = r#"{"implementation":{"name":"n","language":"l","version":"1"},"features":["user.me"]}"#;
+        assert_eq!(parse_hello(hello).map(|h| h.api), Ok(Api::V1));
+        let hello = r#"{"implementation":{"name":"n","language":"l","version":"1"},"features":["workspace.users"],"api":"2.x"}"#;
+        let hello = parse_hello(hello).expect("valid");
+        assert_eq!(
+            (hello.api, hello.features),
+            (Api::V2, vec![Op::WorkspaceUsers])
+        );
+        assert!(parse_hello(r#"{"implementation":{"name":"n","language":"l","version":"1"},"features":[],"api":"3.x"}"#).is_err());
     }
 }
