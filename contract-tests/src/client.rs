@@ -1,6 +1,7 @@
-//! A reference client of the Argilla 1.x users API in Rust, shaped like
-//! `argilla.client.users.User`, with switches that break it on purpose so the contract suite
-//! can prove it catches broken clients.
+//! A reference client of the Argilla users API in Rust, shaped like the 1.x SDK's
+//! `argilla.client.users.User` (or, with [`Api::V2`], like the 2.x SDK's `rg.User`/`rg.Workspace`
+//! over `/api/v1`), with switches that break it on purpose so the contract suite can prove it
+//! catches broken clients.
 
 use std::time::Duration;
 
@@ -8,7 +9,7 @@ use reqwest::{Method, StatusCode};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
-use crate::protocol::ErrorKind;
+use crate::protocol::{Api, ErrorKind};
 
 /// Ways to break the client, one realistic mistake each.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -131,12 +132,36 @@ pub struct NewUser {
     pub workspaces: Option<Vec<String>>,
 }
 
+/// The changes of `user.update` (also the protocol's `changes` argument).
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct UserChanges {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub first_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub role: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub password: Option<String>,
+}
+
+/// A workspace as the protocol reports it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Workspace {
+    pub id: String,
+    pub name: String,
+}
+
 #[derive(Debug, Clone)]
 pub struct Client {
     base: String,
     key: String,
     http: reqwest::Client,
     broken: Break,
+    api: Api,
 }
 
 impl Client {
@@ -151,7 +176,18 @@ impl Client {
             key: api_key.to_owned(),
             http,
             broken,
+            api: Api::V1,
         }
+    }
+
+    /// The same client speaking the 2.x API (`/api/v1`, as the 2.x SDK does).
+    pub fn with_api(mut self, api: Api) -> Client {
+        self.api = api;
+        self
+    }
+
+    fn v2(&self) -> bool {
+        self.api == Api::V2
     }
 
     async fn send(&self, method: Method, path: &str, body: Option<&Value>) -> ClientResult<Value> {
@@ -204,7 +240,8 @@ impl Client {
             ClientError::ServerError(format!("{method} {path}: the answer was cut: {e}"))
         })?;
         let detail = || format!("{method} {path} answered {status}: {text}");
-        if status == StatusCode::OK {
+        // The 2.x SDK takes any 2xx (creates answer 201); the 1.x SDK only 200.
+        if status == StatusCode::OK || (self.v2() && status.is_success()) {
             return serde_json::from_str(&text).map_err(|e| {
                 ClientError::ServerError(format!("{method} {path}: the answer is not JSON: {e}"))
             });
@@ -222,12 +259,33 @@ impl Client {
 
     /// `User.me()`.
     pub async fn me(&self) -> ClientResult<User> {
-        User::from_json(&self.send(Method::GET, "/api/me", None).await?)
+        let path = format!("{}/me", self.api.prefix());
+        User::from_json(&self.send(Method::GET, &path, None).await?)
+    }
+
+    /// A list answer: a JSON array in 1.x, `{"items": [...]}` in 2.x.
+    fn items(&self, list: Value) -> ClientResult<Vec<Value>> {
+        let list = if self.v2() {
+            list["items"].clone()
+        } else {
+            list
+        };
+        match list {
+            Value::Array(items) => Ok(items),
+            other => Err(ClientError::ServerError(format!("not a list: {other}"))),
+        }
+    }
+
+    async fn users(&self) -> ClientResult<Vec<User>> {
+        let path = format!("{}/users", self.api.prefix());
+        let list = self.send(Method::GET, &path, None).await?;
+        self.items(list)?.iter().map(User::from_json).collect()
     }
 
     /// The owner check the SDK makes before owner-only methods (`allowed_for_roles`).
     async fn require_owner(&self, action: &str) -> ClientResult<()> {
-        if self.broken == Break::NoOwnerCheck {
+        // The 2.x SDK leaves the role check to the server (403 → permission).
+        if self.broken == Break::NoOwnerCheck || self.v2() {
             return Ok(());
         }
         let me = self.me().await?;
@@ -244,13 +302,7 @@ impl Client {
     /// `User.list()`: every user, oldest first.
     pub async fn list(&self) -> ClientResult<Vec<User>> {
         self.require_owner("list").await?;
-        let users = self.send(Method::GET, "/api/users", None).await?;
-        users
-            .as_array()
-            .ok_or_else(|| ClientError::ServerError("the user list is not a list".into()))?
-            .iter()
-            .map(User::from_json)
-            .collect()
+        self.users().await
     }
 
     /// `User.from_name(name)`.
@@ -263,23 +315,27 @@ impl Client {
     /// `User.from_id(id)`.
     pub async fn from_id(&self, id: &str) -> ClientResult<User> {
         self.require_owner("from_id").await?;
+        if self.v2() {
+            return User::from_json(
+                &self
+                    .send(Method::GET, &format!("/api/v1/users/{id}"), None)
+                    .await?,
+            );
+        }
         let wanted = id.to_ascii_lowercase();
         self.find(|u| u.id == wanted, &format!("id={id}")).await
     }
 
     async fn find(&self, pick: impl Fn(&User) -> bool, what: &str) -> ClientResult<User> {
-        let users = self.send(Method::GET, "/api/users", None).await?;
-        let found = users
-            .as_array()
-            .into_iter()
-            .flatten()
-            .map(User::from_json)
-            .find(|u| u.as_ref().is_ok_and(&pick));
-        found.unwrap_or_else(|| Err(ClientError::NotFound(format!("no user with {what}"))))
+        let found = self.users().await?.into_iter().find(pick);
+        found.ok_or_else(|| ClientError::NotFound(format!("no user with {what}")))
     }
 
     /// `User.create(...)`: validated locally first, as the SDK does.
     pub async fn create(&self, new: &NewUser) -> ClientResult<User> {
+        if self.v2() {
+            return self.create_v2(new).await;
+        }
         validate(new)?;
         self.require_owner("create").await?;
         let mut body = json!({
@@ -298,17 +354,154 @@ impl Client {
         User::from_json(&self.send(Method::POST, "/api/users", Some(&body)).await?)
     }
 
+    /// 2.x: `rg.User(...).create()`, then `user.add_to_workspace(ws)` for each named workspace
+    /// (looked up first: an unknown one creates nothing).
+    async fn create_v2(&self, new: &NewUser) -> ClientResult<User> {
+        let mut workspaces = Vec::new();
+        for name in new.workspaces.iter().flatten() {
+            match self.workspace(name).await {
+                Ok(ws) => workspaces.push(ws),
+                Err(ClientError::NotFound(why)) => return Err(ClientError::Validation(why)),
+                Err(e) => return Err(e),
+            }
+        }
+        let role = new.role.clone().unwrap_or_else(|| "annotator".into());
+        check_role(&role)?;
+        let body = json!({
+            "username": new.username,
+            "first_name": new.first_name.clone().unwrap_or_else(|| new.username.clone()),
+            "last_name": new.last_name,
+            "role": role,
+            "password": new.password,
+        });
+        let user = User::from_json(
+            &self
+                .send(Method::POST, "/api/v1/users", Some(&body))
+                .await?,
+        )?;
+        if self.broken != Break::IgnoreWorkspaces {
+            for ws in &workspaces {
+                self.link(ws, &user).await?;
+            }
+        }
+        Ok(user)
+    }
+
     /// `user.delete()` for the user with this username.
     pub async fn delete(&self, username: &str) -> ClientResult<()> {
         let user = self.from_name(username).await?;
         self.require_owner("delete").await?;
-        self.send(Method::DELETE, &format!("/api/users/{}", user.id), None)
-            .await
-            .map(drop)
+        let path = format!("{}/users/{}", self.api.prefix(), user.id);
+        self.send(Method::DELETE, &path, None).await.map(drop)
+    }
+
+    /// 2.x `user.update()` for the user with this username.
+    pub async fn update(&self, username: &str, changes: &UserChanges) -> ClientResult<User> {
+        self.require_v2("user.update")?;
+        if let Some(role) = &changes.role {
+            check_role(role)?;
+        }
+        let user = self.from_name(username).await?;
+        let body = serde_json::to_value(changes).unwrap_or_default();
+        let path = format!("/api/v1/users/{}", user.id);
+        User::from_json(&self.send(Method::PATCH, &path, Some(&body)).await?)
+    }
+
+    fn require_v2(&self, op: &str) -> ClientResult<()> {
+        if self.v2() {
+            Ok(())
+        } else {
+            Err(ClientError::Usage(format!("{op} is a 2.x operation")))
+        }
+    }
+
+    /// 2.x `client.workspaces(name)`: the caller's workspace with that name.
+    async fn workspace(&self, name: &str) -> ClientResult<Workspace> {
+        let list = self
+            .send(Method::GET, "/api/v1/me/workspaces", None)
+            .await?;
+        self.items(list)?
+            .into_iter()
+            .filter_map(|w| serde_json::from_value::<Workspace>(w).ok())
+            .find(|w| w.name == name)
+            .ok_or_else(|| ClientError::NotFound(format!("no workspace named {name}")))
+    }
+
+    async fn link(&self, ws: &Workspace, user: &User) -> ClientResult<User> {
+        let path = format!("/api/v1/workspaces/{}/users", ws.id);
+        let body = json!({"user_id": user.id});
+        User::from_json(&self.send(Method::POST, &path, Some(&body)).await?)
+    }
+
+    /// 2.x `rg.Workspace(name).create()`, with the SDK's local name check.
+    pub async fn create_workspace(&self, name: &str) -> ClientResult<Workspace> {
+        self.require_v2("workspace.create")?;
+        let url_safe = !name.is_empty()
+            && name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+        if !url_safe {
+            return Err(ClientError::Validation(format!(
+                "workspace name {name:?} must match ^[a-zA-Z0-9_-]+$"
+            )));
+        }
+        let body = json!({"name": name});
+        let ws = self
+            .send(Method::POST, "/api/v1/workspaces", Some(&body))
+            .await?;
+        serde_json::from_value(ws)
+            .map_err(|e| ClientError::ServerError(format!("malformed workspace: {e}")))
+    }
+
+    /// 2.x `workspace.delete()`.
+    pub async fn delete_workspace(&self, name: &str) -> ClientResult<()> {
+        self.require_v2("workspace.delete")?;
+        let ws = self.workspace(name).await?;
+        let path = format!("/api/v1/workspaces/{}", ws.id);
+        self.send(Method::DELETE, &path, None).await.map(drop)
+    }
+
+    /// 2.x `workspace.add_user(username)`.
+    pub async fn add_user(&self, workspace: &str, username: &str) -> ClientResult<User> {
+        self.require_v2("workspace.add_user")?;
+        let ws = self.workspace(workspace).await?;
+        let user = self.from_name(username).await?;
+        self.link(&ws, &user).await
+    }
+
+    /// 2.x `workspace.remove_user(username)`.
+    pub async fn remove_user(&self, workspace: &str, username: &str) -> ClientResult<User> {
+        self.require_v2("workspace.remove_user")?;
+        let ws = self.workspace(workspace).await?;
+        let user = self.from_name(username).await?;
+        let path = format!("/api/v1/workspaces/{}/users/{}", ws.id, user.id);
+        User::from_json(&self.send(Method::DELETE, &path, None).await?)
+    }
+
+    /// 2.x `workspace.users`: the members' usernames.
+    pub async fn workspace_users(&self, workspace: &str) -> ClientResult<Vec<String>> {
+        self.require_v2("workspace.users")?;
+        let ws = self.workspace(workspace).await?;
+        let path = format!("/api/v1/workspaces/{}/users", ws.id);
+        let list = self.send(Method::GET, &path, None).await?;
+        self.items(list)?
+            .iter()
+            .map(|u| User::from_json(u).map(|u| u.username))
+            .collect()
     }
 
     /// `User.me().workspaces`: the caller's workspaces (every one for an owner).
     pub async fn workspaces(&self) -> ClientResult<Vec<String>> {
+        if self.v2() {
+            let list = self
+                .send(Method::GET, "/api/v1/me/workspaces", None)
+                .await?;
+            return Ok(self
+                .items(list)?
+                .iter()
+                .filter_map(|w| w["name"].as_str().map(str::to_owned))
+                .collect());
+        }
         let me = self.me().await?;
         let path = if me.role == "owner" {
             format!("/api/v1/users/{}/workspaces", me.id)
@@ -322,6 +515,17 @@ impl Client {
             .flatten()
             .filter_map(|w| w["name"].as_str().map(str::to_owned))
             .collect())
+    }
+}
+
+/// The 2.x SDK's local role check (`Role` enum of `UserModel`).
+fn check_role(role: &str) -> ClientResult<()> {
+    if ["owner", "admin", "annotator"].contains(&role) {
+        Ok(())
+    } else {
+        Err(ClientError::Validation(format!(
+            "role {role:?} is not owner, admin or annotator"
+        )))
     }
 }
 

@@ -1,4 +1,4 @@
-//! argilla-contract: checks that a client of the Argilla 1.x users API does what
+//! argilla-contract: checks that a client of the Argilla 1.x (or 2.x) users API does what
 //! `argilla.client.users.User` documents, by driving it through an adapter (PROTOCOL.md)
 //! against argilla-mock (or any server) and judging outcomes, server state and the requests sent.
 

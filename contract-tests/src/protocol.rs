@@ -31,10 +31,23 @@ pub enum Op {
     Workspaces,
     #[serde(rename = "user.construct")]
     Construct,
+    #[serde(rename = "user.update")]
+    Update,
+    #[serde(rename = "workspace.create")]
+    WorkspaceCreate,
+    #[serde(rename = "workspace.delete")]
+    WorkspaceDelete,
+    #[serde(rename = "workspace.add_user")]
+    WorkspaceAddUser,
+    #[serde(rename = "workspace.remove_user")]
+    WorkspaceRemoveUser,
+    #[serde(rename = "workspace.users")]
+    WorkspaceUsers,
 }
 
 impl Op {
-    pub const ALL: [Op; 8] = [
+    /// The operations of the 1.x SDK's `argilla.client.users.User`.
+    pub const USER_1X: [Op; 8] = [
         Op::Me,
         Op::List,
         Op::FromName,
@@ -44,6 +57,46 @@ impl Op {
         Op::Workspaces,
         Op::Construct,
     ];
+
+    pub const ALL: [Op; 14] = [
+        Op::Me,
+        Op::List,
+        Op::FromName,
+        Op::FromId,
+        Op::Create,
+        Op::Delete,
+        Op::Workspaces,
+        Op::Construct,
+        Op::Update,
+        Op::WorkspaceCreate,
+        Op::WorkspaceDelete,
+        Op::WorkspaceAddUser,
+        Op::WorkspaceRemoveUser,
+        Op::WorkspaceUsers,
+    ];
+}
+
+/// The generation of the Argilla REST API a client speaks (`api` in the handshake): it decides
+/// the paths the journal checks expect and how the runner prepares and inspects the server.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Api {
+    /// Argilla 1.x: `/api/me`, `/api/users`, … (the 1.x SDK).
+    #[default]
+    #[serde(rename = "1.x")]
+    V1,
+    /// Argilla 2.x: everything under `/api/v1` (the 2.x SDK).
+    #[serde(rename = "2.x")]
+    V2,
+}
+
+impl Api {
+    /// The prefix of the users routes: `/api` (1.x) or `/api/v1` (2.x).
+    pub fn prefix(self) -> &'static str {
+        match self {
+            Api::V1 => "/api",
+            Api::V2 => "/api/v1",
+        }
+    }
 }
 
 /// The error kinds a client's failures are mapped to.
@@ -87,6 +140,12 @@ impl fmt::Display for Op {
     }
 }
 
+impl fmt::Display for Api {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write_wire_name(self, f)
+    }
+}
+
 impl fmt::Display for ErrorKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write_wire_name(self, f)
@@ -120,6 +179,9 @@ pub struct RunRequest {
 pub struct Hello {
     pub implementation: Implementation,
     pub features: Vec<Op>,
+    /// Absent means `1.x`, so adapters written before 2.x support keep working.
+    #[serde(default)]
+    pub api: Api,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
@@ -341,5 +403,24 @@ mod tests {
             names(&defs["reply"]["properties"]["error"]["properties"]["kind"]["enum"]),
             kinds
         );
+        let apis: Vec<Value> = [Api::V1, Api::V2]
+            .iter()
+            .map(|a| serde_json::json!(a))
+            .collect();
+        assert_eq!(names(&defs["hello"]["properties"]["api"]["enum"]), apis);
+        assert_eq!(Api::V2.to_string(), "2.x");
+    }
+
+    #[test]
+    fn a_handshake_without_api_is_a_1x_client() {
+        let hello = r#"{"implementation":{"name":"n","language":"l","version":"1"},"features":["user.me"]}"#;
+        assert_eq!(parse_hello(hello).map(|h| h.api), Ok(Api::V1));
+        let hello = r#"{"implementation":{"name":"n","language":"l","version":"1"},"features":["workspace.users"],"api":"2.x"}"#;
+        let hello = parse_hello(hello).expect("valid");
+        assert_eq!(
+            (hello.api, hello.features),
+            (Api::V2, vec![Op::WorkspaceUsers])
+        );
+        assert!(parse_hello(r#"{"implementation":{"name":"n","language":"l","version":"1"},"features":[],"api":"3.x"}"#).is_err());
     }
 }

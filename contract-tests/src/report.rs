@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 use serde_json::json;
 
 use crate::catalogue::Behavior;
-use crate::runner::{CaseResult, Status};
+use crate::runner::{CaseResult, Status, NOT_SUPPORTED};
 
 fn status_name(status: Status) -> &'static str {
     match status {
@@ -28,24 +28,52 @@ pub fn summary_line(results: &[CaseResult]) -> String {
     let skipped = count(Status::Skipped);
     if skipped > 0 {
         let _ = write!(line, ", {skipped} skipped");
+        let unsupported = results.iter().filter(|r| r.unsupported).count();
+        if unsupported > 0 {
+            let _ = write!(line, " ({unsupported} {NOT_SUPPORTED})");
+        }
     }
     line
 }
 
-/// One line per behaviour: cases passed out of cases run.
+/// One line per behaviour: cases passed out of cases run (skipped ones are not run), and the
+/// behaviours the client does not support at all.
 pub fn coverage(behaviors: &[Behavior], results: &[CaseResult]) -> String {
-    let mut by_id: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
+    #[derive(Default, Clone, Copy)]
+    struct Tally {
+        passed: usize,
+        run: usize,
+        skipped: usize,
+        unsupported: usize,
+    }
+    let mut by_id: BTreeMap<&str, Tally> = BTreeMap::new();
     for r in results {
         let entry = by_id.entry(r.behavior.as_str()).or_default();
-        entry.1 += 1;
-        if r.status == Status::Passed {
-            entry.0 += 1;
+        match r.status {
+            Status::Passed => {
+                entry.passed += 1;
+                entry.run += 1;
+            }
+            Status::Failed => entry.run += 1,
+            Status::Skipped if r.unsupported => entry.unsupported += 1,
+            Status::Skipped => entry.skipped += 1,
         }
     }
     let mut out = String::from("coverage per behaviour:\n");
     for b in behaviors {
-        let (passed, total) = by_id.get(b.id.as_str()).copied().unwrap_or((0, 0));
-        let _ = writeln!(out, "  {:<26} {passed}/{total}", b.id);
+        let t = by_id.get(b.id.as_str()).copied().unwrap_or_default();
+        let _ = write!(out, "  {:<26} ", b.id);
+        if t.run == 0 && t.skipped == 0 && t.unsupported > 0 {
+            let cases = if t.unsupported == 1 { "case" } else { "cases" };
+            let _ = writeln!(out, "{NOT_SUPPORTED} ({} {cases})", t.unsupported);
+            continue;
+        }
+        let _ = write!(out, "{}/{}", t.passed, t.run);
+        let skipped = t.skipped + t.unsupported;
+        if skipped > 0 {
+            let _ = write!(out, " ({skipped} skipped)");
+        }
+        out.push('\n');
     }
     out
 }
@@ -71,6 +99,7 @@ pub fn ndjson(results: &[CaseResult]) -> String {
         .map(|r| {
             json!({
                 "case": r.id, "behavior": r.behavior, "status": status_name(r.status),
+                "supported": !r.unsupported,
                 "message": r.message, "duration_ms": r.duration.as_millis() as u64,
                 "exchanges": r.exchanges,
             })

@@ -26,11 +26,16 @@ pub enum Status {
     Skipped,
 }
 
+/// The start of the message of a case skipped because the client lacks its operation.
+pub const NOT_SUPPORTED: &str = "not supported by this client";
+
 #[derive(Debug, Clone)]
 pub struct CaseResult {
     pub id: String,
     pub behavior: String,
     pub status: Status,
+    /// Skipped because the adapter's handshake does not list the case's operation.
+    pub unsupported: bool,
     pub message: String,
     pub duration: Duration,
     /// The requests the server saw for the case (argilla-mock only), for `--trace`.
@@ -55,6 +60,8 @@ enum Judged {
     Pass(Vec<Value>),
     Fail(String, Vec<Value>),
     Skip(String),
+    /// The client does not have the case's operation (not in its `features`).
+    Unsupported(String),
     /// The adapter crashed, hung or wrote something that is not the protocol.
     Harness(String),
 }
@@ -80,11 +87,16 @@ pub async fn run(options: &RunOptions) -> anyhow::Result<Vec<CaseResult>> {
             },
         };
         let tag = format!("{run_id}-{n}");
+        let mut unsupported = false;
         let (status, message, exchanges) =
             match run_case(&target, running, case, &tag, options.timeout).await {
                 Judged::Pass(exchanges) => (Status::Passed, String::new(), exchanges),
                 Judged::Fail(why, exchanges) => (Status::Failed, why, exchanges),
                 Judged::Skip(why) => (Status::Skipped, why, Vec::new()),
+                Judged::Unsupported(why) => {
+                    unsupported = true;
+                    (Status::Skipped, why, Vec::new())
+                }
                 Judged::Harness(why) => {
                     // Start a fresh adapter for the next case.
                     if let Some(broken) = adapter.take() {
@@ -98,7 +110,9 @@ pub async fn run(options: &RunOptions) -> anyhow::Result<Vec<CaseResult>> {
         } else {
             (status, message)
         };
-        results.push(result(case, status, message, started, exchanges));
+        let mut done = result(case, status, message, started, exchanges);
+        done.unsupported = unsupported;
+        results.push(done);
     }
     if let Some(adapter) = adapter {
         adapter.close().await;
@@ -144,6 +158,7 @@ fn result(
         id: case.id.to_owned(),
         behavior: case.behavior.to_owned(),
         status,
+        unsupported: false,
         message,
         duration: started.elapsed(),
         exchanges,
@@ -158,10 +173,22 @@ async fn run_case(
     tag: &str,
     timeout: Duration,
 ) -> Judged {
+    let api = adapter.hello.api;
+    if !adapter.hello.features.contains(&case.op) {
+        return Judged::Unsupported(format!(
+            "{NOT_SUPPORTED}: `{}` is not among its features",
+            case.op
+        ));
+    }
+    if let Some((only, why)) = case.only {
+        if only != api {
+            return Judged::Skip(format!("applies to {only} clients only: {why}"));
+        }
+    }
     if case.fault.is_some() && !target.admin {
         return Judged::Skip("needs argilla-mock's admin API for fault injection".into());
     }
-    let prepared = match target.prepare(case, tag).await {
+    let prepared = match target.prepare(case, tag, api).await {
         Ok(p) => p,
         Err(e) => return Judged::Fail(format!("could not prepare the case: {e}"), Vec::new()),
     };
@@ -196,8 +223,8 @@ async fn run_case(
         problems.extend(judge::journal(case, &exchanges, &prepared));
     }
     if !case.after.is_empty() {
-        match target.users(&prepared.base).await {
-            Ok(users) => problems.extend(judge::state_afterwards(&case.after, &users, &prepared)),
+        match target.state(&case.after, &prepared).await {
+            Ok(state) => problems.extend(judge::state_afterwards(&case.after, &state, &prepared)),
             Err(e) => problems.push(format!("could not check the state afterwards: {e}")),
         }
     }

@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 
-use super::target::{ListedUser, Prepared};
+use super::target::{Prepared, State};
 use crate::cases::{After, Case, Expect, Seen};
 use crate::protocol::{Failure, Outcome};
 
@@ -31,6 +31,14 @@ pub(super) fn outcome(
                 ))
             }
         }
+        (Expect::Workspace(name), Outcome::Ok(workspace)) => {
+            let want = prepared.fill(name);
+            if workspace["name"] == want.as_str() && workspace["id"].is_string() {
+                Ok(())
+            } else {
+                Err(format!("expected workspace {want:?} with an id, got {got}"))
+            }
+        }
         (Expect::UsersWithSubject, Outcome::Ok(users)) => {
             let names: Vec<&str> = users
                 .as_array()
@@ -47,7 +55,7 @@ pub(super) fn outcome(
                 ))
             }
         }
-        (Expect::Workspaces(want) | Expect::WorkspacesIncluding(want), Outcome::Ok(list)) => {
+        (Expect::Names(want) | Expect::NamesIncluding(want), Outcome::Ok(list)) => {
             let names: Vec<String> = list
                 .as_array()
                 .into_iter()
@@ -56,13 +64,13 @@ pub(super) fn outcome(
                 .collect();
             let want: Vec<String> = want.iter().map(|w| prepared.fill(w)).collect();
             let ok = match expect {
-                Expect::Workspaces(_) => names == want,
+                Expect::Names(_) => names == want,
                 _ => want.iter().all(|w| names.contains(w)),
             };
             if ok {
                 Ok(())
             } else {
-                Err(format!("expected workspaces {want:?}, got {got}"))
+                Err(format!("expected names {want:?}, got {got}"))
             }
         }
     }
@@ -80,40 +88,74 @@ fn describe(outcome: &Outcome) -> String {
     }
 }
 
-/// The server's users afterwards against the case's `after` list.
-pub(super) fn state_afterwards(
-    after: &[After],
-    users: &[ListedUser],
-    prepared: &Prepared,
-) -> Vec<String> {
-    let find = |name: &str| users.iter().find(|u| u.username == prepared.fill(name));
+/// The server's state afterwards against the case's `after` list.
+pub(super) fn state_afterwards(after: &[After], state: &State, prepared: &Prepared) -> Vec<String> {
+    let find = |name: &str| {
+        state
+            .users
+            .iter()
+            .find(|u| u.username == prepared.fill(name))
+    };
+    let linked = |name: &str, workspace: &str| {
+        find(name)
+            .and_then(|u| u.workspaces.as_ref())
+            .is_some_and(|w| w.iter().any(|w| *w == prepared.fill(workspace)))
+    };
+    let has_workspace = |name: &str| state.workspaces.contains(&prepared.fill(name));
     let mut problems = Vec::new();
     for check in after {
-        match check {
-            After::UserExists(name) if find(name).is_none() => {
-                problems.push(format!(
-                    "user {:?} should exist afterwards",
-                    prepared.fill(name)
-                ));
-            }
-            After::UserAbsent(name) if find(name).is_some() => {
-                problems.push(format!(
-                    "user {:?} should not exist afterwards",
-                    prepared.fill(name)
-                ));
-            }
+        let (name, workspace) = match check {
+            After::UserExists(name)
+            | After::UserAbsent(name)
+            | After::UserField(name, ..)
+            | After::CanLogIn(name, _) => (prepared.fill(name), String::new()),
             After::UserInWorkspace(name, workspace)
-                if !find(name)
-                    .and_then(|u| u.workspaces.as_ref())
-                    .is_some_and(|w| w.iter().any(|w| w == workspace)) =>
-            {
-                problems.push(format!(
-                    "user {:?} should be linked to workspace {workspace:?}",
-                    prepared.fill(name)
-                ));
+            | After::UserNotInWorkspace(name, workspace) => {
+                (prepared.fill(name), prepared.fill(workspace))
             }
-            _ => {}
-        }
+            After::WorkspaceExists(workspace) | After::WorkspaceAbsent(workspace) => {
+                (String::new(), prepared.fill(workspace))
+            }
+        };
+        let problem = match check {
+            After::UserExists(n) if find(n).is_none() => {
+                format!("user {name:?} should exist afterwards")
+            }
+            After::UserAbsent(n) if find(n).is_some() => {
+                format!("user {name:?} should not exist afterwards")
+            }
+            After::UserInWorkspace(n, w) if !linked(n, w) => {
+                format!("user {name:?} should be linked to workspace {workspace:?}")
+            }
+            After::UserNotInWorkspace(n, w) if linked(n, w) => {
+                format!("user {name:?} should not be linked to workspace {workspace:?}")
+            }
+            After::UserField(n, field, want) => {
+                let got = find(n).and_then(|u| match *field {
+                    "first_name" => u.first_name.as_deref(),
+                    "last_name" => u.last_name.as_deref(),
+                    "role" => u.role.as_deref(),
+                    _ => None,
+                });
+                if find(n).is_some() && got == *want {
+                    continue;
+                }
+                format!("user {name:?} should have {field} {want:?} afterwards, has {got:?}")
+            }
+            After::CanLogIn(_, password)
+                if !state.logins.iter().any(|l| l.0 == name && l.1 == *password) =>
+            {
+                format!("user {name:?} should log in with password {password:?} afterwards")
+            }
+            After::WorkspaceExists(w) if !has_workspace(w) => {
+                format!("workspace {workspace:?} should exist afterwards")
+            }
+            After::WorkspaceAbsent(w) if has_workspace(w) => {
+                format!("workspace {workspace:?} should not exist afterwards")
+            }
+            _ => continue,
+        };
+        problems.push(problem);
     }
     problems
 }
