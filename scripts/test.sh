@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test: the Rust suites (mock server and contract suite), then the real argilla 1.x SDK
 # (1.29.1 and 1.14.1) against the built binary with the contract suite through its adapter, then
-# the real 2.x SDK (2.8.0 and 2.0.0, tests/sdk2), then the Python package (scripts/python-test.sh),
+# the real 2.x SDK (2.8.0 and 2.0.0, tests/sdk2, and the contract suite through its adapter), then the Python package (scripts/python-test.sh),
 # then a bounded fuzzing pass.
 # Needs only the Rust toolchain and python3 (with venv/pip); the SDK venvs are made under .venvs/
 # on first use (about 30 s each) and reused afterwards.
@@ -54,6 +54,7 @@ for version in $SDK2_VERSIONS; do
   echo "== real argilla $version SDK (2.x) against argilla-mock (default profile: both APIs)"
   ARGILLA_MOCK_BIN="$PWD/target/debug/argilla-mock" \
     "$venv/bin/python" -m pytest -p no:cacheprovider -q tests/sdk2
+  bash scripts/contract-sdk2.sh "$venv/bin/python"
 done
 if [[ " $SDK2_VERSIONS " == *" 2.8.0 "* ]]; then
   echo "== real argilla 2.8.0 SDK against argilla-mock --argilla-version 2.8.0 (the 2.x API only)"
