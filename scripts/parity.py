@@ -1,10 +1,14 @@
 #!/usr/bin/env python3
 """Send the same requests to two users-API servers and compare the answers.
 
-usage: parity.py REAL_URL MOCK_URL [--verbose]
+usage: parity.py REAL_URL MOCK_URL [--profile 1.x|2.x] [--verbose]
 
-Both servers must start in the state of a fresh Argilla install: owner `argilla` /
-`argilla.apikey` / password `1234` in workspace `argilla` (for the mock: fixtures/minimal.json).
+`--profile 1.x` (the default): Argilla 1.14.1's API, the cases below. Both servers must start in
+the state of a fresh Argilla install: owner `argilla` / `argilla.apikey` / password `1234` in
+workspace `argilla` (for the mock: fixtures/minimal.json).
+`--profile 2.x`: argilla-server 2.8.0's `/api/v1/…`, the cases of parity_2x.py (password
+`12345678`; for the mock: fixtures/fresh-2.8.json). These also compare `content-type`, `allow`
+and `location` on every case, and the key order of JSON bodies.
 The cases run in order against each server; values that differ by nature (ids, keys,
 timestamps, tokens) are captured per server, then replaced by their names before comparing.
 Status, JSON body (or content type when not JSON) and the headers that matter are compared.
@@ -314,10 +318,17 @@ def caseless(header, value):
     return value.lower() if value is not None and header in CASELESS_HEADERS else value
 
 
-def run(base, verbose):
+def header_value(base, header, value, vars_):
+    """A header as compared: caseless where names are, the server's address and ids named."""
+    if value is not None and header == "location":
+        value = normalise(value.replace(base.rstrip("/"), "{base}"), vars_, {})
+    return caseless(header, value)
+
+
+def run(base, cases, always_headers, verbose):
     vars_ = {}
     results = []
-    for name, method, path, key, body, extra, opts in CASES:
+    for name, method, path, key, body, extra, opts in cases:
         headers = {k: fill(v, vars_) for k, v in extra.items()}
         if key == "owner":
             headers["X-Argilla-Api-Key"] = OWNER
@@ -326,19 +337,21 @@ def run(base, verbose):
         elif key is not None:
             headers["X-Argilla-Api-Key"] = vars_.get(key, "missing-" + key)
         if body is not None and not isinstance(body, bytes):
-            body = json.dumps(body).encode()
+            body = fill(json.dumps(body), vars_).encode()
         status, resp_headers, raw = send(base, method, fill(path, vars_), headers, body)
         ctype = resp_headers.get("content-type", "")
         parsed = None
         if ctype.startswith("application/json") and "content-encoding" not in resp_headers and raw:
             parsed = json.loads(raw)
             for var, where in opts.get("save", {}).items():
-                if status == 200:
+                if 200 <= status < 300:
                     vars_[var] = str(dig(parsed, where))
+                    if var.endswith("_id"):
+                        vars_[var + "_simple_upper"] = vars_[var].replace("-", "").upper()
         results.append((name, status, ctype, resp_headers, parsed, opts))
     return [
-        (name, status, ctype.split(";")[0],
-         {h: caseless(h, hdrs.get(h)) for h in opts.get("headers", [])},
+        (name, status, ctype if always_headers else ctype.split(";")[0],
+         {h: header_value(base, h, hdrs.get(h), vars_) for h in always_headers + opts.get("headers", [])},
          normalise(parsed, vars_, opts), opts)
         for name, status, ctype, hdrs, parsed, opts in results
     ]
@@ -347,12 +360,25 @@ def run(base, verbose):
 def main():
     real_url, mock_url = sys.argv[1], sys.argv[2]
     verbose = "--verbose" in sys.argv
-    real, mock = run(real_url, verbose), run(mock_url, verbose)
+    profile = sys.argv[sys.argv.index("--profile") + 1] if "--profile" in sys.argv else "1.x"
+    if profile == "2.x":
+        import parity_2x
+
+        cases, always_headers, label = parity_2x.CASES, parity_2x.HEADERS, "parity 2.x"
+        # Key order counts too: compare the bodies as serialised.
+        key = lambda r: (r[1], r[2], r[3], json.dumps(r[4]))  # noqa: E731
+    elif profile == "1.x":
+        cases, always_headers, label = CASES, [], "parity 1.x"
+        key = lambda r: r[1:5]  # noqa: E731
+    else:
+        sys.exit(f"unknown profile {profile!r} (1.x or 2.x)")
+    real = run(real_url, cases, always_headers, verbose)
+    mock = run(mock_url, cases, always_headers, verbose)
     equal = known = 0
     failures = []
     for r, m in zip(real, mock):
         name, opts = r[0], r[5]
-        same = r[1:5] == m[1:5]
+        same = key(r) == key(m)
         if same:
             equal += 1
             if verbose:
@@ -366,7 +392,7 @@ def main():
             print(f"    real: {r[1]} {r[2]} {r[3]} {json.dumps(r[4], ensure_ascii=False)[:600]}")
             print(f"    mock: {m[1]} {m[2]} {m[3]} {json.dumps(m[4], ensure_ascii=False)[:600]}")
     total = len(real)
-    print(f"parity: {equal} equal / {total} compared; {known} known differences "
+    print(f"{label}: {equal} equal / {total} compared; {known} known differences "
           f"(docs/differences.md); {len(failures)} unexpected")
     sys.exit(1 if failures else 0)
 

@@ -1,41 +1,106 @@
 #!/usr/bin/env bash
-# Parity: the same requests to the real Argilla 1.14.1 server and to argilla-mock, compared.
+# Parity: the same requests to the real Argilla servers and to argilla-mock, compared.
 #
-# usage: scripts/parity.sh [--verbose]
-# Starts a fresh real server with ../shared/oracle/start-real-argilla.sh (first run ~60 s for
-# its venv, then ~7 s) on $PARITY_REAL_PORT (default 6910), builds and starts the mock with
-# fixtures/minimal.json (a fresh install's state) on a free port, runs scripts/parity.py, and
-# stops both. Prints "parity: N equal / M compared; ..." and fails on any unexpected difference;
-# then checks the auth matrix's table (mock-server/tests/auth_matrix.rs) against the real server.
+# usage: scripts/parity.sh [--profile 1.x|2.x] [--verbose]
+# Without --profile, both:
+# - 1.x: a fresh real Argilla 1.14.1 (../shared/oracle/start-real-argilla.sh; first run ~60 s for
+#   its venv, then ~7 s) on $PARITY_REAL_PORT (default 6910) and the mock with
+#   `--argilla-version 1.14.1 --fixtures fixtures/minimal.json` (a fresh install's state);
+#   scripts/parity.py prints "parity 1.x: N equal / M compared; ..."; then the auth matrix's table
+#   (mock-server/tests/auth_matrix.rs) is checked against a fresh real server.
+# - 2.x: a fresh real argilla-server 2.8.0 (start-real-argilla-2.sh; first run ~1-2 min, then
+#   ~12-20 s) on $PARITY_REAL2_PORT (default 6911) and the mock with `--argilla-version 2.8.0
+#   --fixtures fixtures/fresh-2.8.json` (the same state; the 2.8 owner's password is 12345678);
+#   "parity 2.x: N equal / M compared; ..." (cases in scripts/parity_2x.py); then the 2.x auth
+#   matrix (mock-server/tests/auth_matrix_v2.rs) against a fresh real server.
+# Each comparison fails on any unexpected difference; the script fails if any did.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ORACLE="${ARGILLA_ORACLE_SCRIPTS:-../shared/oracle}"
 REAL_PORT="${PARITY_REAL_PORT:-6910}"
+REAL2_PORT="${PARITY_REAL2_PORT:-6911}"
+export ARGILLA_ORACLE_VERSION="${ARGILLA_ORACLE_VERSION:-1.14.1}"
+TARGET="${CARGO_TARGET_DIR:-target}"
+
+profiles="1.x 2.x"
+args=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --profile) profiles="$2"; shift 2 ;;
+    *) args+=("$1"); shift ;;
+  esac
+done
 
 cargo build --release --locked -q -p argilla-mock
-bash "$ORACLE/start-real-argilla.sh" "$REAL_PORT" >/dev/null
 mock_out=$(mktemp)
-./target/release/argilla-mock --port 0 --argilla-version 1.14.1 --fixtures fixtures/minimal.json >"$mock_out" 2>/dev/null &
-mock_pid=$!
+mock_pid=
+started=()
 cleanup() {
-  kill "$mock_pid" 2>/dev/null || true
-  bash "$ORACLE/stop-real-argilla.sh" "$REAL_PORT" >/dev/null 2>&1 || true
+  [ -n "$mock_pid" ] && kill "$mock_pid" 2>/dev/null || true
+  for port in "${started[@]}"; do
+    bash "$ORACLE/stop-real-argilla.sh" "$port" >/dev/null 2>&1 || true
+  done
   rm -f "$mock_out"
 }
 trap cleanup EXIT
-# The mock prints its URL once it accepts connections; wait for that line (bounded).
-for _ in $(seq 1 200); do
-  grep -q '^ARGILLA_API_URL=' "$mock_out" && break
-  kill -0 "$mock_pid" 2>/dev/null || { echo "argilla-mock exited early" >&2; exit 1; }
-  sleep 0.05
+
+# start_mock VERSION FIXTURES: starts the mock, sets mock_url once it accepts connections.
+start_mock() {
+  "$TARGET/release/argilla-mock" --port 0 --argilla-version "$1" --fixtures "$2" >"$mock_out" 2>/dev/null &
+  mock_pid=$!
+  # The mock prints its URL once it accepts connections; wait for that line (bounded).
+  for _ in $(seq 1 200); do
+    grep -q '^ARGILLA_API_URL=' "$mock_out" && break
+    kill -0 "$mock_pid" 2>/dev/null || { echo "argilla-mock exited early" >&2; exit 1; }
+    sleep 0.05
+  done
+  mock_url=$(sed -n 's/^ARGILLA_API_URL=//p' "$mock_out")
+  [ -n "$mock_url" ] || { echo "argilla-mock did not start" >&2; exit 1; }
+}
+
+stop_mock() {
+  kill "$mock_pid" 2>/dev/null || true
+  wait "$mock_pid" 2>/dev/null || true
+  mock_pid=
+}
+
+# fresh_oracle SCRIPT PORT: (re)starts a real server with a fresh database.
+fresh_oracle() {
+  bash "$ORACLE/stop-real-argilla.sh" "$2" >/dev/null 2>&1 || true
+  bash "$ORACLE/$1" "$2" >/dev/null
+  started+=("$2")
+}
+
+failed=0
+for profile in $profiles; do
+  case "$profile" in
+    1.x)
+      fresh_oracle start-real-argilla.sh "$REAL_PORT"
+      start_mock 1.14.1 fixtures/minimal.json
+      python3 scripts/parity.py "http://127.0.0.1:$REAL_PORT" "$mock_url" --profile 1.x ${args[@]+"${args[@]}"} || failed=1
+      stop_mock
+      # The auth matrix's table (16 endpoints x 10 callers), asked of a fresh real server (the
+      # parity cases above delete the owner).
+      echo "== auth matrix (1.x) against the real server"
+      fresh_oracle start-real-argilla.sh "$REAL_PORT"
+      ARGILLA_ORACLE_URL="http://127.0.0.1:$REAL_PORT" \
+        cargo test --locked -q -p argilla-mock --test auth_matrix -- --ignored || failed=1
+      bash "$ORACLE/stop-real-argilla.sh" "$REAL_PORT" >/dev/null 2>&1 || true
+      ;;
+    2.x)
+      fresh_oracle start-real-argilla-2.sh "$REAL2_PORT"
+      start_mock 2.8.0 fixtures/fresh-2.8.json
+      python3 scripts/parity.py "http://127.0.0.1:$REAL2_PORT" "$mock_url" --profile 2.x ${args[@]+"${args[@]}"} || failed=1
+      stop_mock
+      # The 2.x auth matrix (20 endpoints x 12 callers), asked of a fresh real server (the
+      # parity cases above demote the owner).
+      echo "== auth matrix (2.x) against the real server"
+      fresh_oracle start-real-argilla-2.sh "$REAL2_PORT"
+      ARGILLA_ORACLE_URL="http://127.0.0.1:$REAL2_PORT" \
+        cargo test --locked -q -p argilla-mock --test auth_matrix_v2 -- --ignored || failed=1
+      bash "$ORACLE/stop-real-argilla.sh" "$REAL2_PORT" >/dev/null 2>&1 || true
+      ;;
+    *) echo "unknown profile $profile (1.x or 2.x)" >&2; exit 2 ;;
+  esac
 done
-mock_url=$(sed -n 's/^ARGILLA_API_URL=//p' "$mock_out")
-[ -n "$mock_url" ] || { echo "argilla-mock did not start" >&2; exit 1; }
-python3 scripts/parity.py "http://127.0.0.1:$REAL_PORT" "$mock_url" "$@"
-# The auth matrix's table (16 endpoints x 10 callers), asked of a fresh real server (the parity
-# cases above delete the owner).
-echo "== auth matrix against the real server"
-bash "$ORACLE/stop-real-argilla.sh" "$REAL_PORT" >/dev/null 2>&1 || true
-bash "$ORACLE/start-real-argilla.sh" "$REAL_PORT" >/dev/null
-ARGILLA_ORACLE_URL="http://127.0.0.1:$REAL_PORT" \
-  cargo test --locked -q -p argilla-mock --test auth_matrix -- --ignored
+exit "$failed"

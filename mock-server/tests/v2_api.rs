@@ -571,3 +571,100 @@ async fn the_1x_profile_keeps_the_1x_v1_routes() -> TestResult {
     assert_eq!(ws["items"][0]["inserted_at"], "2024-01-01T00:00:00");
     Ok(())
 }
+
+#[tokio::test]
+async fn an_empty_login_field_is_a_wrong_credential_not_a_missing_one() -> TestResult {
+    let app = v2_only().await;
+    for form in [
+        &[("username", "argilla"), ("password", "")][..],
+        &[("username", ""), ("password", "1234")][..],
+    ] {
+        let response = app
+            .http
+            .post(app.url("/api/v1/token"))
+            .form(form)
+            .send()
+            .await?;
+        assert_eq!(
+            status_and_json(response).await,
+            (401, unauthorized()),
+            "{form:?}"
+        );
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn the_bare_v1_path_is_the_web_ui_under_the_2x_profile() -> TestResult {
+    let app = v2_only().await;
+    let response = app.get("/api/v1", Some(OWNER_KEY)).await;
+    assert_eq!(response.status(), 200);
+    assert!(response
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| t.starts_with("text/html")));
+    let (status, body) = send(&app, Method::POST, "/api/v1", Some(OWNER_KEY), None).await;
+    assert_eq!((status, body), (405, plain("Method Not Allowed")));
+    let (status, body) = send(&app, Method::GET, "/api/v1/", Some(OWNER_KEY), None).await;
+    assert_eq!((status, body), (404, plain("Not Found")));
+    Ok(())
+}
+
+#[tokio::test]
+async fn every_2x_answer_with_a_body_is_compressed_when_asked_but_small_1x_ones_are_not(
+) -> TestResult {
+    let app = TestApp::spawn().await;
+    let raw = reqwest::Client::builder()
+        .no_proxy()
+        .no_gzip()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()?;
+    let encoding = |path: &'static str| {
+        let request = raw
+            .get(app.url(path))
+            .header("X-Argilla-Api-Key", OWNER_KEY)
+            .header("Accept-Encoding", "gzip");
+        async move {
+            let response = request.send().await.expect("request");
+            let coding = response
+                .headers()
+                .get("content-encoding")
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned);
+            (response.status().as_u16(), coding)
+        }
+    };
+    let gzip = Some("gzip".to_owned());
+    assert_eq!(encoding("/api/v1/version").await, (200, gzip.clone()));
+    assert_eq!(encoding("/api/v1/nope").await, (404, gzip));
+    assert_eq!(
+        encoding("/api/v1/me/").await,
+        (307, None),
+        "no body, no coding"
+    );
+    assert_eq!(encoding("/api/_info").await, (200, None), "1.x: 512 bytes");
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_cors_preflight_carries_no_allow_header() -> TestResult {
+    let app = v2_only().await;
+    let response = app
+        .http
+        .request(Method::OPTIONS, app.url("/api/v1/users"))
+        .header("Origin", "http://example.test")
+        .header("Access-Control-Request-Method", "POST")
+        .send()
+        .await?;
+    assert_eq!(response.status(), 200);
+    assert_eq!(
+        response
+            .headers()
+            .get("access-control-allow-origin")
+            .and_then(|v| v.to_str().ok()),
+        Some("http://example.test")
+    );
+    assert!(response.headers().get("allow").is_none());
+    Ok(())
+}

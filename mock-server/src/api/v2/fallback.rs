@@ -14,9 +14,10 @@ use axum::response::{IntoResponse, Response};
 
 use crate::error::ApiError;
 
-/// Whether the 2.x API (mounted at `/api/v1`) owns this path.
+/// Whether the 2.x API (mounted at `/api/v1`) owns this path. `/api/v1` itself is not under
+/// the mount: the web UI answers it.
 pub fn owns(path: &str) -> bool {
-    path == "/api/v1" || path.starts_with("/api/v1/")
+    path.starts_with("/api/v1/")
 }
 
 /// The 2.x routes, `(method, path template)`, in the real server's order.
