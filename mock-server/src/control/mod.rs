@@ -68,8 +68,11 @@ pub struct Instance {
 enum Start<'a> {
     /// The database at this URL, seeded with the fixtures if it is empty.
     Database(&'a str),
-    /// A copy of this image of the fixtures (in memory).
-    Image(Arc<Image>),
+    /// A copy of this image of the fixtures (in memory), made already if `copy` is given.
+    Image {
+        image: Arc<Image>,
+        copy: Option<Database>,
+    },
 }
 
 impl Instance {
@@ -82,7 +85,13 @@ impl Instance {
         journal: &Arc<Journal>,
     ) -> anyhow::Result<Instance> {
         let (db, image) = match start {
-            Start::Image(image) => (Database::from_image(&image).await?, Some(image)),
+            Start::Image { image, copy } => {
+                let db = match copy {
+                    Some(db) => db,
+                    None => Database::from_image(&image).await?,
+                };
+                (db, Some(image))
+            }
             Start::Database(url) => {
                 let db = Database::open(url).await?;
                 if db.is_empty().await? {
@@ -191,6 +200,9 @@ pub struct MockCore {
     /// Those fixtures as a database image, made for the first namespace: every namespace
     /// starts as a copy of it.
     namespace_image: OnceCell<Arc<Image>>,
+    /// A copy of that image made ahead of time: the next namespace takes it (so it waits for
+    /// no connection to open), and another is made in the background.
+    spare_copy: Arc<Mutex<Option<Database>>>,
     pub root: Arc<Instance>,
     /// The admin API, built once; each request carries the instance it addresses.
     admin: Router,
@@ -226,6 +238,7 @@ impl MockCore {
             options,
             fixtures,
             namespace_image: OnceCell::new(),
+            spare_copy: Default::default(),
             root: Arc::new(root),
             admin: admin::router(),
             namespaces: Mutex::new(HashMap::new()),
@@ -253,9 +266,10 @@ impl MockCore {
                     })
                     .await?
                     .clone();
+                let copy = self.take_spare_copy(&image);
                 let instance = Instance::open(
                     Some(name.to_owned()),
-                    Start::Image(image),
+                    Start::Image { image, copy },
                     self.fixtures.clone(),
                     ids,
                     &self.options,
@@ -267,6 +281,30 @@ impl MockCore {
             .await
             .map_err(NamespaceError::Open)?;
         Ok(instance.clone())
+    }
+
+    /// The copy of the namespace image made ahead of time, if there is one; starts making the
+    /// next one either way.
+    fn take_spare_copy(&self, image: &Arc<Image>) -> Option<Database> {
+        let copy = self
+            .spare_copy
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take();
+        let (slot, image) = (self.spare_copy.clone(), image.clone());
+        tokio::spawn(async move {
+            match Database::from_image(&image).await {
+                Ok(db) => {
+                    let replaced = slot.lock().unwrap_or_else(|e| e.into_inner()).replace(db);
+                    if let Some(unused) = replaced {
+                        unused.close().await;
+                    }
+                }
+                // The next namespace makes its own copy instead, and reports the error if any.
+                Err(e) => tracing::warn!(error = %e, "could not prepare a namespace database"),
+            }
+        });
+        copy
     }
 
     /// Closes a namespace and frees its database; `false` when it was not open.
