@@ -4,6 +4,9 @@
 //! as argilla-server 2.8 serves it. The profile (`crate::profile`) picks which are routed.
 
 mod fallback;
+mod middleware;
+
+use middleware::RealServer;
 pub(crate) mod process;
 mod routes;
 mod v0;
@@ -16,17 +19,14 @@ pub use routes::RouteTable;
 use std::sync::OnceLock;
 
 use axum::extract::DefaultBodyLimit;
-use axum::extract::{Request, State};
+use axum::extract::State;
 use axum::http::header::CONTENT_TYPE;
 use axum::http::{HeaderMap, Method, Uri};
-use axum::middleware::{from_fn, from_fn_with_state, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use serde_json::Value;
 use tower_http::catch_panic::CatchPanicLayer;
-use tower_http::compression::predicate::{Predicate, SizeAbove};
-use tower_http::compression::CompressionLayer;
 
 use crate::error::ApiError;
 use crate::profile::{Generations, V1_DEFAULT, V2_DEFAULT};
@@ -98,7 +98,7 @@ pub fn routes(generations: Generations) -> RouteTable {
 /// real server's answers for unknown paths and methods. Bodies arrive already read and bounded
 /// by the control layer (`control::ControlLayer`); requests are traced around it.
 pub fn router(state: AppState) -> Router {
-    let api = routes(state.profile.generations)
+    let routes = routes(state.profile.generations)
         .into_router()
         .merge(openapi_routes(state.profile.generations))
         .fallback(unrouted)
@@ -110,56 +110,10 @@ pub fn router(state: AppState) -> Router {
         .layer(CatchPanicLayer::custom(|_| {
             ApiError::Internal(anyhow::anyhow!("the mock hit an internal error")).into_response()
         }))
-        .layer(from_fn_with_state(state.clone(), mark_2x_answers))
-        .layer(
-            CompressionLayer::new()
-                .gzip(true)
-                .br(true)
-                .compress_when(CompressAsTheRealServer),
-        )
-        .layer(from_fn(fallback::vary_only_when_compressed))
-        // Outside the compression layer: it must see the rewritten Accept-Encoding.
-        .layer(from_fn(fallback::accept_encoding_as_the_real_server))
         .with_state(state.clone());
     // Around the routing, not inside each route: a preflight answered there would get the
     // route's `allow` header from axum, which the real servers do not send.
-    Router::new()
-        .fallback_service(api)
-        .layer(from_fn(fallback::cors))
-        .layer(from_fn_with_state(state, head_is_not_routed))
-}
-
-/// Marks an answer the 2.x API gives (what `/api/v1/…` answers when 2.x is served, and
-/// everything under the 2.x profile), for [`CompressAsTheRealServer`].
-#[derive(Debug, Clone, Copy)]
-struct Answer2x;
-
-async fn mark_2x_answers(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    let is_2x = state.profile.serves_v2()
-        && (v2::fallback::owns(request.uri().path()) || !state.profile.serves_v1());
-    let mut response = next.run(request).await;
-    if is_2x {
-        response.extensions_mut().insert(Answer2x);
-    }
-    response
-}
-
-/// 1.x compresses answers of [`COMPRESS_FROM_BYTES`] or more; 2.8 any answer with a body.
-#[derive(Debug, Clone, Copy)]
-struct CompressAsTheRealServer;
-
-impl Predicate for CompressAsTheRealServer {
-    fn should_compress<B>(&self, response: &axum::http::Response<B>) -> bool
-    where
-        B: axum::body::HttpBody,
-    {
-        let threshold = if response.extensions().get::<Answer2x>().is_some() {
-            1
-        } else {
-            COMPRESS_FROM_BYTES
-        };
-        SizeAbove::new(threshold).should_compress(response)
-    }
+    Router::new().fallback_service(RealServer::new(state.profile.clone(), routes))
 }
 
 /// A request no route takes (unknown path, or a method the path does not serve), answered as
@@ -176,27 +130,6 @@ async fn unrouted(
         fallback::unknown_path(method).await.into_response()
     } else {
         v2::fallback::web_ui(&method)
-    }
-}
-
-/// axum answers HEAD with a GET route's handler; neither real server does. 1.x has no HEAD
-/// routes at all (its web UI would answer; the mock's 404 is in docs/differences.md); 2.x
-/// answers 405 inside `/api/v1` and its web UI outside.
-async fn head_is_not_routed(
-    State(state): State<AppState>,
-    request: Request,
-    next: Next,
-) -> Response {
-    if request.method() != Method::HEAD {
-        return next.run(request).await;
-    }
-    let path = request.uri().path();
-    if state.profile.serves_v2() && v2::fallback::owns(path) {
-        v2::fallback::unmatched(request.uri(), request.headers())
-    } else if state.profile.serves_v1() {
-        ApiError::RouteNotFound.into_response()
-    } else {
-        v2::fallback::web_ui(&Method::HEAD)
     }
 }
 
