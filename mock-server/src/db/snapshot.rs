@@ -12,7 +12,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use axum::body::Bytes;
 
-use crate::models::{UserRecord, UserV0, Workspace};
+use crate::models::{Items, UserRecord, UserV0, Workspace};
 
 use super::Database;
 
@@ -29,6 +29,8 @@ pub(crate) struct Snapshot {
     pub names_by_user: HashMap<String, Vec<String>>,
     /// `GET /api/users`, serialised once per snapshot.
     users_json: OnceLock<Bytes>,
+    /// `GET /api/v1/users`, serialised once per snapshot.
+    users_v2_json: OnceLock<Bytes>,
     /// `GET /api/me` per user id, serialised once per snapshot.
     me_json: Mutex<HashMap<String, Bytes>>,
 }
@@ -60,6 +62,18 @@ impl Snapshot {
             .get_or_init(|| {
                 let users: Vec<_> = self.users.iter().map(|u| self.user_v0(u)).collect();
                 Bytes::from(serde_json::to_vec(&users).unwrap_or_default())
+            })
+            .clone()
+    }
+
+    /// The body of `GET /api/v1/users`: `{"items": [...]}` in the 2.x user shape.
+    pub fn users_v2_json(&self) -> Bytes {
+        self.users_v2_json
+            .get_or_init(|| {
+                let items = Items {
+                    items: self.users.iter().map(UserRecord::to_v2).collect(),
+                };
+                Bytes::from(serde_json::to_vec(&items).unwrap_or_default())
             })
             .clone()
     }

@@ -130,6 +130,11 @@ impl Database {
     }
 
     /// All users, oldest first (the order of `GET /api/users`).
+    /// The body of `GET /api/v1/users`, serialised once per change of the data.
+    pub async fn users_v2_json(&self) -> sqlx::Result<axum::body::Bytes> {
+        Ok(self.snapshot().await?.users_v2_json())
+    }
+
     pub async fn list_users(&self) -> sqlx::Result<Vec<UserRecord>> {
         Ok(self.snapshot().await?.users.clone())
     }

@@ -1,7 +1,9 @@
 //! `/api/v1/me` and `/api/v1/users…` of Argilla 2.x.
 
 use axum::extract::State;
+use axum::http::header::CONTENT_TYPE;
 use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
 use axum::Json;
 
 use super::extract::{Caller, Ids, WithBody};
@@ -9,7 +11,7 @@ use super::schemas::{UserCreate, UserUpdate};
 use super::{user_not_found, workspaces_json};
 use crate::db::{IdOrigin, NewUser, UserChanges, UserCreated, UserUpdated};
 use crate::error::{ApiError, ApiResult};
-use crate::models::{now_timestamp, Items, UserRecord, UserV2, Workspace};
+use crate::models::{now_timestamp, Items, UserV2, Workspace};
 use crate::policy::require_owner;
 use crate::security::hash_password;
 use crate::state::AppState;
@@ -20,15 +22,10 @@ pub async fn me(Caller(me): Caller) -> Json<UserV2> {
 }
 
 /// `GET /api/v1/users` (owner only): every user, oldest first.
-pub async fn list(
-    State(state): State<AppState>,
-    Caller(me): Caller,
-) -> ApiResult<Json<Items<UserV2>>> {
+pub async fn list(State(state): State<AppState>, Caller(me): Caller) -> ApiResult<Response> {
     require_owner(&me)?;
-    let users = state.db.list_users().await?;
-    Ok(Json(Items {
-        items: users.iter().map(UserRecord::to_v2).collect(),
-    }))
+    let body = state.db.users_v2_json().await?;
+    Ok(([(CONTENT_TYPE, "application/json")], body).into_response())
 }
 
 /// `GET /api/v1/users/{user_id}` (owner only, not even the user itself): 403 → 404.
