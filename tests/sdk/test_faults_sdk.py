@@ -12,9 +12,9 @@ import uuid
 import httpx
 import pytest
 
-import argilla as rg
-from argilla.client.sdk.commons.errors import BaseClientError
-from argilla.client.users import User
+from _sdk import User, errors, rg
+
+BaseClientError = errors.BaseClientError
 
 pytestmark = pytest.mark.skipif(
     bool(os.environ.get("ARGILLA_E2E_URL")), reason="fault injection needs argilla-mock's admin API"

@@ -16,11 +16,9 @@ import uuid
 import httpx
 import pytest
 
-import argilla as rg
-from argilla.client.sdk.commons.errors import UnauthorizedApiError
-from argilla.client.users import User
+from _sdk import SDK_VERSION, User, errors, rg
 
-SDK_VERSION = tuple(int(p) for p in rg.__version__.split(".")[:2])
+UnauthorizedApiError = errors.UnauthorizedApiError
 OWNER_KEY = "argilla.apikey"
 
 
