@@ -40,7 +40,8 @@ done
 
 out=target/compat
 mkdir -p "$out" .venvs/compat
-: >"$out/results.tsv"
+results="$out/results.tsv"  # this run's rows; each version's row is also kept as $out/VERSION.tsv
+: >"$results"
 
 for token in "${versions[@]}"; do
   case "$token" in
@@ -58,8 +59,13 @@ for token in "${versions[@]}"; do
   done
   venv=".venvs/compat/$token"
   log="$out/$token"
-  check="import $module, pytest, sys; sys.exit($module.__version__ != '$version')"
-  if ! "$venv/bin/python" -c "$check" 2>/dev/null; then
+  # The venv is reused while it has this version, imports the API the suite uses, and was made
+  # with the same constraints file (its hash is kept in the venv).
+  [ "$suite" = tests/sdk ] && api="$module.client.users" || api="$module"
+  check="import $api, $module, pytest, sys; sys.exit($module.__version__ != '$version')"
+  stamp="$(cat "$constraints" 2>/dev/null | sha256sum | cut -c1-16)"
+  if [ "$(cat "$venv/.compat-stamp" 2>/dev/null)" != "$stamp" ] ||
+     ! "$venv/bin/python" -c "$check" 2>/dev/null; then
     echo "== creating $venv (${constraints:-no constraints file})"
     rm -rf "$venv"
     "$PYTHON" -m venv "$venv"
@@ -68,10 +74,12 @@ for token in "${versions[@]}"; do
        ! "$venv/bin/python" -c "$check" >>"$log.install.log" 2>&1; then
       reason="$(grep -E '^(ERROR|[A-Za-z]*Error)' "$log.install.log" | tail -1 | cut -c1-160)"
       echo "   install failed: $reason (see $log.install.log)"
-      printf '%s\t%s\t%s\tinstall-failed\t0\t0\t0\t0\t%s\n' "$token" "$package" "$version" "${reason:-see install log}" >>"$out/results.tsv"
+      printf '%s\t%s\t%s\tinstall-failed\t0\t0\t0\t0\t%s\n' "$token" "$package" "$version" "${reason:-see install log}" \
+        | tee "$log.tsv" >>"$results"
       rm -rf "$venv"
       continue
     fi
+    echo "$stamp" >"$venv/.compat-stamp"
   fi
   if [ "$FREEZE" = 1 ] && [ -z "$constraints" ]; then
     mkdir -p tests/compat
@@ -85,7 +93,7 @@ for token in "${versions[@]}"; do
     "$venv/bin/python" -m pytest -p no:cacheprovider -q -rs --junitxml="$log.xml" "$suite" >"$log.log" 2>&1
   tail -1 "$log.log"
   # One line per version: token, package, version, status, passed, failed, skipped, errors, note.
-  "$PYTHON" - "$token" "$package" "$version" "$log.xml" >>"$out/results.tsv" <<'PY'
+  "$PYTHON" - "$token" "$package" "$version" "$log.xml" >"$log.tsv" <<'PY'
 import re, sys, xml.etree.ElementTree as ET
 token, package, version, path = sys.argv[1:]
 try:
@@ -115,13 +123,14 @@ if failures:
 notes += [f"{n} skipped: {r}" for r, n in skips.items()]
 print(f"{token}\t{package}\t{version}\t{status}\t{passed}\t{failed}\t{skipped}\t{errors}\t{'; '.join(notes)}")
 PY
+  cat "$log.tsv" >>"$results"
 done
 
 echo
-column -t -s $'\t' "$out/results.tsv" | cut -c1-200
+column -t -s $'\t' "$results" | cut -c1-200
 
 if [ "$WRITE" = 1 ]; then
-  "$PYTHON" - "$out/results.tsv" "$MOCK_BIN" "scripts/compat.sh $*" >docs/compatibility.md <<'PY'
+  "$PYTHON" - "$results" "$MOCK_BIN" "scripts/compat.sh $*" >docs/compatibility.md <<'PY'
 import datetime, os, subprocess, sys
 rows = [l.rstrip("\n").split("\t") for l in open(sys.argv[1]) if l.strip()]
 mock, command = sys.argv[2], sys.argv[3].strip()
@@ -167,4 +176,4 @@ PY
   echo "wrote docs/compatibility.md"
 fi
 
-! grep -qvP '\tpassed\t' "$out/results.tsv"
+! grep -qvP '\tpassed\t' "$results"
