@@ -134,7 +134,9 @@ if [ "$WRITE" = 1 ]; then
 import datetime, os, subprocess, sys
 rows = [l.rstrip("\n").split("\t") for l in open(sys.argv[1]) if l.strip()]
 mock, command = sys.argv[2], sys.argv[3].strip()
-commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
+def git(*args):
+    return subprocess.run(["git", *args], capture_output=True, text=True).stdout.strip()
+head, server = git("rev-parse", "--short", "HEAD"), git("log", "-1", "--format=%h", "--", "mock-server")
 # Hand-written notes (why a version fails or skips), keyed by version token: tests/compat/notes.tsv
 hand = {}
 if os.path.exists("tests/compat/notes.tsv"):
@@ -158,7 +160,8 @@ if bad:
     print(f"**Not passing:** " + ", ".join(bad) + " (see the notes).")
 print()
 print(f"- date: {datetime.date.today().isoformat()}")
-print(f"- mock: `{os.path.basename(mock)}` built from commit `{commit}` of this repository (checked out when the table was written)")
+print(f"- mock: the `argilla-mock` binary given as ARGILLA_MOCK_BIN, built from `mock-server/` as of commit `{server}`")
+print(f"  (the last commit that changed it; the suites and this script as of `{head}`)")
 print(f"- command: `ARGILLA_MOCK_BIN=target/debug/argilla-mock COMPAT_WRITE=1 {command}`")
 print()
 print("| SDK | suite | result | passed | failed | skipped | note |")
