@@ -7,11 +7,12 @@
 #   argilla-v1: tests/sdk  with `argilla-v1==X` (the legacy 1.x SDK as `import argilla_v1`; token v1-X)
 #   2.x:        tests/sdk2 with `argilla==X`    (2.0.0 .. 2.8.0)
 #
-# usage: scripts/compat.sh [--ci] [--write] [--freeze] [VERSION...]
+# usage: scripts/compat.sh [--ci] [--write] [--freeze] [--no-run] [VERSION...]
 #   VERSION   e.g. 1.11.0 2.8.0 v1-1.29.1 (default: the latest patch of every minor, plus 2.0.0)
 #   --ci      only what scripts/test.sh does not already run: the oldest 1.x (1.11.0) and argilla-v1
 #   --write   (or COMPAT_WRITE=1) write docs/compatibility.md from this run
 #   --freeze  write tests/compat/constraints-VERSION.txt (pip freeze) for a version that has none
+#   --no-run  install and run nothing: reuse each version's last result (target/compat/VERSION.tsv)
 # env: ARGILLA_MOCK_BIN (default target/debug/argilla-mock), PYTHON (default python3, 3.11 here)
 # Exit status: 0 when every version installed and passed (skips allowed), 1 otherwise.
 set -uo pipefail
@@ -20,6 +21,7 @@ PYTHON="${PYTHON:-python3}"
 MOCK_BIN="$(realpath "${ARGILLA_MOCK_BIN:-target/debug/argilla-mock}")"
 WRITE="${COMPAT_WRITE:-0}"
 FREEZE=0
+NO_RUN=0
 ALL="1.11.0 1.12.1 1.13.3 1.14.1 1.15.1 1.16.0 1.17.0 1.18.0 1.19.0 1.20.0 1.21.0 1.22.0 1.23.1 \
 1.24.0 1.25.0 1.26.1 1.27.0 1.28.0 1.29.1 v1-1.29.1 2.0.0 2.0.1 2.1.0 2.2.2 2.3.0 2.4.0 2.5.0 2.6.0 2.7.0 2.8.0"
 CI_SET="1.11.0 v1-1.29.1"
@@ -30,7 +32,8 @@ for arg in "$@"; do
     --ci) versions+=($CI_SET) ;;
     --write) WRITE=1 ;;
     --freeze) FREEZE=1 ;;
-    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+    --no-run) NO_RUN=1 ;;
+    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
     -*) echo "unknown option $arg" >&2; exit 2 ;;
     *) versions+=("$arg") ;;
   esac
@@ -59,6 +62,10 @@ for token in "${versions[@]}"; do
   done
   venv=".venvs/compat/$token"
   log="$out/$token"
+  if [ "$NO_RUN" = 1 ]; then
+    cat "$log.tsv" >>"$results" 2>/dev/null || echo "no earlier result for $token" >&2
+    continue
+  fi
   # The venv is reused while it has this version, imports the API the suite uses, and was made
   # with the same constraints file (its hash is kept in the venv).
   [ "$suite" = tests/sdk ] && api="$module.client.users" || api="$module"
@@ -74,7 +81,8 @@ for token in "${versions[@]}"; do
        ! "$venv/bin/python" -c "$check" >>"$log.install.log" 2>&1; then
       reason="$(grep -E '^(ERROR|[A-Za-z]*Error)' "$log.install.log" | tail -1 | cut -c1-160)"
       echo "   install failed: $reason (see $log.install.log)"
-      printf '%s\t%s\t%s\tinstall-failed\t0\t0\t0\t0\t%s\n' "$token" "$package" "$version" "${reason:-see install log}" \
+      printf '%s\t%s\t%s\tinstall-failed\t0\t0\t0\t0\t%s\t%s\n' "$token" "$package" "$version" \
+        "${reason:-see install log}" "$(date -u +%F)" \
         | tee "$log.tsv" >>"$results"
       rm -rf "$venv"
       continue
@@ -92,14 +100,15 @@ for token in "${versions[@]}"; do
   env -u ARGILLA_E2E_URL -u ARGILLA_MOCK_ARGS ARGILLA_MOCK_BIN="$MOCK_BIN" ARGILLA_SDK_MODULE="$module" \
     "$venv/bin/python" -m pytest -p no:cacheprovider -q -rs --junitxml="$log.xml" "$suite" >"$log.log" 2>&1
   tail -1 "$log.log"
-  # One line per version: token, package, version, status, passed, failed, skipped, errors, note.
+  # One line per version: token, package, version, status, passed, failed, skipped, errors, note, date.
   "$PYTHON" - "$token" "$package" "$version" "$log.xml" >"$log.tsv" <<'PY'
-import re, sys, xml.etree.ElementTree as ET
+import datetime, re, sys, xml.etree.ElementTree as ET
 token, package, version, path = sys.argv[1:]
+today = datetime.datetime.now(datetime.timezone.utc).date().isoformat()
 try:
     root = ET.parse(path).getroot()
 except (OSError, ET.ParseError) as e:
-    print(f"{token}\t{package}\t{version}\tno-result\t0\t0\t0\t0\tpytest wrote no report ({e})")
+    print(f"{token}\t{package}\t{version}\tno-result\t0\t0\t0\t0\tpytest wrote no report ({e})\t{today}")
     sys.exit()
 passed = failed = skipped = errors = 0
 failures, skips = [], {}
@@ -121,7 +130,7 @@ notes = []
 if failures:
     notes.append("failed: " + ", ".join(failures))
 notes += [f"{n} skipped: {r}" for r, n in skips.items()]
-print(f"{token}\t{package}\t{version}\t{status}\t{passed}\t{failed}\t{skipped}\t{errors}\t{'; '.join(notes)}")
+print(f"{token}\t{package}\t{version}\t{status}\t{passed}\t{failed}\t{skipped}\t{errors}\t{'; '.join(notes)}\t{today}")
 PY
   cat "$log.tsv" >>"$results"
 done
@@ -133,7 +142,8 @@ if [ "$WRITE" = 1 ]; then
   "$PYTHON" - "$results" "$MOCK_BIN" "scripts/compat.sh $*" >docs/compatibility.md <<'PY'
 import datetime, os, subprocess, sys
 rows = [l.rstrip("\n").split("\t") for l in open(sys.argv[1]) if l.strip()]
-mock, command = sys.argv[2], sys.argv[3].strip()
+mock = sys.argv[2]
+command = " ".join(a for a in sys.argv[3].split() if a != "--no-run")  # the measuring command
 def git(*args):
     return subprocess.run(["git", *args], capture_output=True, text=True).stdout.strip()
 head, server = git("rev-parse", "--short", "HEAD"), git("log", "-1", "--format=%h", "--", "mock-server")
@@ -150,16 +160,22 @@ ok = [label(r) for r in rows if r[3] == "passed"]
 bad = [label(r) for r in rows if r[3] != "passed"]
 print("# SDK compatibility")
 print()
-print("Which releases of the real Argilla Python SDK work against argilla-mock: the end-to-end suites")
-print("(`tests/sdk` for the 1.x SDK, `tests/sdk2` for the 2.x SDK) run unmodified against the mock with")
-print("each release, one venv per release with the pins in `tests/compat/` (or the CI suites' own")
-print("`tests/sdk*/constraints-*.txt`), on Python 3.11. Skipped tests use an API that release lacks.")
+print("Which releases of the real, unmodified Argilla Python SDK work against argilla-mock: the end-to-end")
+print("suites (`tests/sdk` for the 1.x SDK, `tests/sdk2` for the 2.x SDK) run against the mock with each")
+print("release, one venv per release with the pins in `tests/compat/` (or the CI suites' own")
+print("`tests/sdk*/constraints-*.txt`), on Python 3.11. A skip's reason names the SDK change: a test of an")
+print("API the release lacks is skipped, and so is the variant of a test written for the other side of a")
+print("behaviour change (e.g. 2.6.0+ skip the test of the older no-op `user.update()`).")
 print()
-print(f"**Supported ({len(ok)} of {len(rows)} releases pass):** " + (", ".join(ok) or "none") + ".")
+print(f"- **Supported ({len(ok)} of {len(rows)} releases pass):** " + (", ".join(ok) or "none") + ".")
 if bad:
-    print(f"**Not passing:** " + ", ".join(bad) + " (see the notes).")
+    print(f"- **Not passing:** " + ", ".join(bad) + " (see the notes).")
+failed_install = [label(r) for r in rows if r[3] == "install-failed"]
+print(f"- **Failed to install:** " + (", ".join(failed_install) or "none") + ".")
+print("- Not covered: `argilla` 1.0-1.10 (no `argilla.client.users.User`, the API `tests/sdk` exercises).")
 print()
-print(f"- date: {datetime.date.today().isoformat()}")
+dates = sorted({(r + [""] * 10)[9] for r in rows} - {""})
+print(f"- measured: {' to '.join(dict.fromkeys([dates[0], dates[-1]])) if dates else 'unknown'} (UTC)")
 print(f"- mock: the `argilla-mock` binary given as ARGILLA_MOCK_BIN, built from `mock-server/` as of commit `{server}`")
 print(f"  (the last commit that changed it; the suites and this script as of `{head}`)")
 write = "" if "--write" in command.split() else "COMPAT_WRITE=1 "
@@ -168,7 +184,7 @@ print()
 print("| SDK | suite | result | passed | failed | skipped | note |")
 print("| --- | --- | --- | ---: | ---: | ---: | --- |")
 for r in rows:
-    token, package, version, status, passed, failed, skipped, errors, note = (r + [""] * 9)[:9]
+    token, package, version, status, passed, failed, skipped, errors, note = (r + [""] * 10)[:9]
     suite = "tests/sdk2" if version.startswith("2.") else "tests/sdk"
     failed = str(int(failed) + int(errors))
     note = "; ".join(x for x in (hand.get(token, ""), note) if x).replace("|", "\\|")
