@@ -15,6 +15,7 @@
 #   --no-run  install and run nothing: reuse each version's last result (target/compat/VERSION.tsv)
 # env: ARGILLA_MOCK_BIN (default target/debug/argilla-mock), PYTHON (default python3, 3.11 here)
 # Exit status: 0 when every version installed and passed (skips allowed), 1 otherwise.
+# Time here (2 cores): all 30 versions about 15 min with the venvs present, about 30 min more to make them.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 PYTHON="${PYTHON:-python3}"
