@@ -8,7 +8,7 @@ import warnings
 import httpx
 import pytest
 
-import argilla as rg
+from _sdk import rg
 
 OWNER_KEY = "argilla.apikey"
 

@@ -55,6 +55,9 @@ BASE_ERROR_HAS_MESSAGE = SDK_VERSION >= Version("2.0.1")
 USER_UPDATE_SENDS_PATCH = SDK_VERSION >= Version("2.6.0")
 # 2.7.0: `Workspace.create()` sends the whole model (so a given id is honoured); before, only the name.
 WORKSPACE_CREATE_SENDS_ID = SDK_VERSION >= Version("2.7.0")
+# 2.2.0: `rg.Argilla(..., retries=N)` sets the transport's retries; before, the keyword went on to
+# httpx.Client, which refuses it (TypeError), and httpx's default of no retries applied.
+CLIENT_TAKES_RETRIES = SDK_VERSION >= Version("2.2.0")
 # No 2.x release up to 2.8.0 has `User.workspaces` (checked in every wheel).
 USER_HAS_WORKSPACES = hasattr(rg.User, "workspaces")
 
