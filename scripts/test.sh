@@ -62,6 +62,9 @@ if [[ " $SDK2_VERSIONS " == *" 2.8.0 "* ]]; then
     ".venvs/argilla2-2.8.0/bin/python" -m pytest -p no:cacheprovider -q tests/sdk2
 fi
 
+echo "== SDK compatibility: the oldest 1.x (1.11.0) and argilla-v1 1.29.1 (the rest of the table runs above)"
+ARGILLA_MOCK_BIN="$PWD/target/debug/argilla-mock" bash scripts/compat.sh --ci
+
 echo "== the Python package: wheel built with maturin, installed in a fresh venv without Rust, python/tests"
 # A debug wheel reuses the build above (about 30 s); WHEEL_PROFILE=release builds the wheel users get.
 WHEEL_PROFILE="${WHEEL_PROFILE:-debug}" bash scripts/python-test.sh
