@@ -1,5 +1,5 @@
-//! Control-plane costs: resetting to the default fixtures (target ≤ 1 ms) and opening a new
-//! namespace (target ≤ 2 ms), measured in process without HTTP.
+//! Control-plane costs: resetting to the default fixtures (target ≤ 0.5 ms) and opening a new
+//! namespace (target ≤ 1 ms), measured in process without HTTP.
 //!
 //! `cargo bench -p argilla-mock --bench control`
 
