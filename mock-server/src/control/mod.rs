@@ -181,6 +181,10 @@ impl Instance {
     }
 }
 
+/// The largest fixture image a copy is made of ahead of time (the default fixtures' is tens
+/// of KiB: a few SQLite pages per table and index; 100,000 users make about 54 MB).
+const MAX_SPARE_IMAGE_BYTES: usize = 8 << 20;
+
 /// An image of a fresh in-memory database migrated and seeded with `fixtures`, made in a
 /// database of its own, so no request can land in it while it is made.
 async fn fixture_image(fixtures: &Fixtures) -> anyhow::Result<Image> {
@@ -284,13 +288,17 @@ impl MockCore {
     }
 
     /// The copy of the namespace image made ahead of time, if there is one; starts making the
-    /// next one either way.
+    /// next one, unless the fixtures are large (then a copy waiting unused would cost as much
+    /// memory as a namespace, and each namespace makes its own).
     fn take_spare_copy(&self, image: &Arc<Image>) -> Option<Database> {
         let copy = self
             .spare_copy
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .take();
+        if image.len() > MAX_SPARE_IMAGE_BYTES {
+            return copy;
+        }
         let (slot, image) = (self.spare_copy.clone(), image.clone());
         tokio::spawn(async move {
             match Database::from_image(&image).await {
