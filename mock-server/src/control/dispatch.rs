@@ -3,42 +3,46 @@
 //! its control layer. The whole server is this one service, traced once per request.
 
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::Instant;
 
 use axum::extract::{Request, State};
 use axum::http::{Method, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::Router;
 use tower::ServiceExt;
-use tower_http::trace::TraceLayer;
-use tracing::{Level, Span};
+use tracing::Level;
 
 use super::admin::AdminTarget;
 use super::layer::ConnectionFault;
 use super::{is_valid_namespace, MockCore, NamespaceError};
 use crate::error::ApiError;
 
-/// The server as one service: the trace layer around [`dispatch`].
+/// The server as one service: [`dispatch`], logged once per request.
 pub fn app(core: Arc<MockCore>) -> Router {
-    Router::new()
-        .fallback(dispatch)
-        .layer(
-            // One INFO line per request (method, path, status or cut, latency); headers are
-            // not logged, so keys and tokens never reach the log.
-            TraceLayer::new_for_http()
-                .make_span_with(|request: &Request| {
-                    // The path only: a query string may carry a credential.
-                    tracing::span!(Level::INFO, "request", method = %request.method(), path = %request.uri().path())
-                })
-                .on_response(|response: &Response, latency: Duration, _: &Span| {
-                    let latency_ms = latency.as_secs_f64() * 1000.0;
-                    match response.extensions().get::<ConnectionFault>() {
-                        Some(cut) => tracing::info!(%cut, latency_ms, "connection cut"),
-                        None => tracing::info!(status = response.status().as_u16(), latency_ms, "answered"),
-                    }
-                }),
-        )
-        .with_state(core)
+    Router::new().fallback(logged).with_state(core)
+}
+
+/// One INFO line per request (method, path, status or cut, latency). The path only: a query
+/// string may carry a credential; headers are not logged, so keys and tokens never reach the
+/// log. One event, not a span around the request: a span costs about as much again per
+/// request (see docs/performance.md), and the few warnings logged inside a request say what
+/// they are about themselves.
+async fn logged(core: State<Arc<MockCore>>, request: Request) -> Response {
+    if !tracing::enabled!(Level::INFO) {
+        return dispatch(core, request).await;
+    }
+    let started = Instant::now();
+    let (method, path) = (request.method().clone(), request.uri().path().to_owned());
+    let response = dispatch(core, request).await;
+    let latency_ms = started.elapsed().as_secs_f64() * 1000.0;
+    match response.extensions().get::<ConnectionFault>() {
+        Some(cut) => tracing::info!(%method, %path, %cut, latency_ms, "connection cut"),
+        None => {
+            let status = response.status().as_u16();
+            tracing::info!(%method, %path, status, latency_ms, "answered")
+        }
+    }
+    response
 }
 
 async fn dispatch(State(core): State<Arc<MockCore>>, request: Request) -> Response {
