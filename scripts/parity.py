@@ -135,8 +135,11 @@ CASES = [
     ("malformed JSON without a key is 422 first", "POST", "/api/users", None, b"{", J, {}),
     ("too deep JSON is 400", "POST", "/api/users", "owner",
      b'{"first_name":' + b"[" * 958 + b"]" * 958 + b"}", J, {}),
+    # Not at the limit itself: how deep the real server's json.loads may go depends on how
+    # deep its call stack already is, which moved by a level or two between runs on a busy
+    # machine (954 levels decoded in one run and not in another).
     ("deep JSON within the limit", "POST", "/api/users", "owner",
-     b'{"first_name":' + b"[" * 953 + b"]" * 953 + b"}", J, {}),
+     b'{"first_name":' + b"[" * 940 + b"]" * 940 + b"}", J, {}),
     ("too long integer is 400", "POST", "/api/users", "owner",
      b'{"first_name":"x","username":"bigint","password":"12345678","n":' + b"9" * 4301 + b"}", J, {}),
     ("minus zero is 0", "POST", "/api/users", "owner",
