@@ -57,49 +57,72 @@ pub struct Instance {
     /// faults), built once.
     pub api: ControlService<Router>,
     /// What a reset returns to.
-    fixtures: RwLock<Arc<Fixtures>>,
-    /// The fixtures as an in-memory database image, once made: a reset of an in-memory
-    /// instance restores it (no image for a file database; dropped when the fixtures change).
-    image: RwLock<Option<Arc<Image>>>,
+    fixtures: RwLock<Arc<Prepared>>,
     pub faults: Arc<FaultBook>,
+}
+
+/// Fixtures, and the in-memory database image made of them once one is needed. The image
+/// lives and goes with the fixtures: every instance seeded from the same ones shares it, and
+/// replacing an instance's fixtures leaves no stale image behind.
+#[derive(Debug)]
+struct Prepared {
+    fixtures: Fixtures,
+    image: OnceCell<Arc<Image>>,
+}
+
+impl Prepared {
+    fn new(fixtures: Fixtures) -> Arc<Prepared> {
+        Arc::new(Prepared {
+            fixtures,
+            image: OnceCell::new(),
+        })
+    }
+
+    /// The image, made on first use in a database of its own, so no request can land in it
+    /// while it is made.
+    async fn image(&self) -> anyhow::Result<Arc<Image>> {
+        let image = self
+            .image
+            .get_or_try_init(|| async {
+                let scratch = Database::open(IN_MEMORY).await?;
+                scratch.replace_all(&self.fixtures, false).await?;
+                let image = scratch.image().await;
+                scratch.close().await;
+                anyhow::Ok(Arc::new(image?))
+            })
+            .await?;
+        Ok(image.clone())
+    }
 }
 
 /// Where a new instance's data comes from.
 enum Start<'a> {
     /// The database at this URL, seeded with the fixtures if it is empty.
     Database(&'a str),
-    /// A copy of this image of the fixtures (in memory), made already if `copy` is given.
-    Image {
-        image: Arc<Image>,
-        copy: Option<Database>,
-    },
+    /// A copy of the fixtures' image (in memory), made already if `copy` is given.
+    Image { copy: Option<Database> },
 }
 
 impl Instance {
     async fn open(
         namespace: Option<String>,
         start: Start<'_>,
-        fixtures: Arc<Fixtures>,
+        fixtures: Arc<Prepared>,
         ids: IdSource,
         options: &CoreOptions,
         journal: &Arc<Journal>,
     ) -> anyhow::Result<Instance> {
-        let (db, image) = match start {
-            Start::Image { image, copy } => {
-                let db = match copy {
-                    Some(db) => db,
-                    None => Database::from_image(&image).await?,
-                };
-                (db, Some(image))
-            }
+        let db = match start {
+            Start::Image { copy: Some(db) } => db,
+            Start::Image { copy: None } => Database::from_image(&*fixtures.image().await?).await?,
             Start::Database(url) => {
                 let db = Database::open(url).await?;
                 if db.is_empty().await? {
-                    db.replace_all(&fixtures, false).await?;
+                    db.replace_all(&fixtures.fixtures, false).await?;
                 } else {
                     tracing::info!(database = %url, "database has data: fixtures not applied");
                 }
-                (db, None)
+                db
             }
         };
         let state = AppState {
@@ -121,7 +144,6 @@ impl Instance {
             api: control.layer(api::router(state.clone())),
             state,
             fixtures: RwLock::new(fixtures),
-            image: RwLock::new(image),
             faults,
         })
     }
@@ -129,23 +151,15 @@ impl Instance {
     /// Back to the fixtures: every user, workspace and membership as loaded; id generation
     /// restarted when seeded. Fault rules and the journal are left alone.
     ///
-    /// An in-memory instance restores the fixtures' image (made on its first reset), which is
+    /// An in-memory instance restores the fixtures' image (made on first use), which is
     /// several times quicker than deleting and inserting every row; a file database is
     /// rewritten row by row, in one transaction.
     pub async fn reset(&self) -> anyhow::Result<()> {
-        let fixtures = self.current_fixtures();
+        let prepared = self.current_fixtures();
         if self.state.db.in_memory() {
-            let image = match self.current_image() {
-                Some(image) => image,
-                None => {
-                    let image = Arc::new(fixture_image(&fixtures).await?);
-                    self.remember_image(&fixtures, &image);
-                    image
-                }
-            };
-            self.state.db.restore(&image).await?;
+            self.state.db.restore(&*prepared.image().await?).await?;
         } else {
-            self.state.db.replace_all(&fixtures, true).await?;
+            self.state.db.replace_all(&prepared.fixtures, true).await?;
         }
         self.state.ids.restart();
         Ok(())
@@ -155,25 +169,12 @@ impl Instance {
     /// The new fixtures take effect only once they are written.
     pub async fn replace_fixtures(&self, fixtures: Fixtures) -> sqlx::Result<()> {
         self.state.db.replace_all(&fixtures, true).await?;
-        *self.image.write().unwrap_or_else(|e| e.into_inner()) = None;
-        *self.fixtures.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(fixtures);
+        *self.fixtures.write().unwrap_or_else(|e| e.into_inner()) = Prepared::new(fixtures);
         self.state.ids.restart();
         Ok(())
     }
 
-    fn current_image(&self) -> Option<Arc<Image>> {
-        self.image.read().unwrap_or_else(|e| e.into_inner()).clone()
-    }
-
-    /// Keeps `image` for later resets, unless the fixtures were replaced while it was made.
-    fn remember_image(&self, made_from: &Arc<Fixtures>, image: &Arc<Image>) {
-        let fixtures = self.fixtures.read().unwrap_or_else(|e| e.into_inner());
-        if Arc::ptr_eq(&fixtures, made_from) {
-            *self.image.write().unwrap_or_else(|e| e.into_inner()) = Some(image.clone());
-        }
-    }
-
-    pub fn current_fixtures(&self) -> Arc<Fixtures> {
+    fn current_fixtures(&self) -> Arc<Prepared> {
         self.fixtures
             .read()
             .unwrap_or_else(|e| e.into_inner())
@@ -185,25 +186,12 @@ impl Instance {
 /// of KiB: a few SQLite pages per table and index; 100,000 users make about 54 MB).
 const MAX_SPARE_IMAGE_BYTES: usize = 8 << 20;
 
-/// An image of a fresh in-memory database migrated and seeded with `fixtures`, made in a
-/// database of its own, so no request can land in it while it is made.
-async fn fixture_image(fixtures: &Fixtures) -> anyhow::Result<Image> {
-    let scratch = Database::open(IN_MEMORY).await?;
-    scratch.replace_all(fixtures, false).await?;
-    let image = scratch.image().await;
-    scratch.close().await;
-    image
-}
-
 /// Everything one server process holds.
 #[derive(Debug)]
 pub struct MockCore {
     pub options: CoreOptions,
-    /// The fixtures loaded at start-up: what new namespaces are seeded with.
-    fixtures: Arc<Fixtures>,
-    /// Those fixtures as a database image, made for the first namespace: every namespace
-    /// starts as a copy of it.
-    namespace_image: OnceCell<Arc<Image>>,
+    /// The fixtures loaded at start-up: every namespace starts as a copy of their image.
+    fixtures: Arc<Prepared>,
     /// A copy of that image made ahead of time: the next namespace takes it (so it waits for
     /// no connection to open), and another is made in the background.
     spare_copy: Arc<Mutex<Option<Database>>>,
@@ -223,7 +211,7 @@ impl MockCore {
         journal_size: usize,
         options: CoreOptions,
     ) -> anyhow::Result<MockCore> {
-        let fixtures = Arc::new(fixtures);
+        let fixtures = Prepared::new(fixtures);
         let journal = Arc::new(Journal::new(journal_size));
         let ids = match options.seed {
             Some(seed) => IdSource::seeded(seed),
@@ -241,7 +229,6 @@ impl MockCore {
         Ok(MockCore {
             options,
             fixtures,
-            namespace_image: OnceCell::new(),
             spare_copy: Default::default(),
             root: Arc::new(root),
             admin: admin::router(),
@@ -263,17 +250,10 @@ impl MockCore {
         let instance = cell
             .get_or_try_init(|| async {
                 let ids = self.root.state.ids.for_namespace(name);
-                let image = self
-                    .namespace_image
-                    .get_or_try_init(|| async {
-                        anyhow::Ok(Arc::new(fixture_image(&self.fixtures).await?))
-                    })
-                    .await?
-                    .clone();
-                let copy = self.take_spare_copy(&image);
+                let copy = self.take_spare_copy(&self.fixtures.image().await?);
                 let instance = Instance::open(
                     Some(name.to_owned()),
-                    Start::Image { image, copy },
+                    Start::Image { copy },
                     self.fixtures.clone(),
                     ids,
                     &self.options,
