@@ -13,7 +13,7 @@ use crate::error::ApiError;
 
 /// An unknown path. The real server serves its web UI's `index.html` to any unknown GET; the
 /// mock has no UI and answers 404 `{"detail":"Not Found"}` (see `docs/differences.md`). Other
-/// methods get the real server's 405. (HEAD never gets here: see `api::head_is_not_routed`.)
+/// methods get the real server's 405. (HEAD never gets here: see `api::middleware::RealServer::head`.)
 pub async fn unknown_path(method: Method) -> ApiError {
     if method == Method::GET {
         ApiError::RouteNotFound

@@ -5,6 +5,7 @@
 
 mod fallback;
 mod middleware;
+mod not_found;
 
 use middleware::RealServer;
 pub(crate) mod process;

@@ -3,7 +3,8 @@
 use axum::extract::State;
 use axum::Json;
 
-use crate::error::{ApiError, ApiResult};
+use crate::api::not_found;
+use crate::error::ApiResult;
 use crate::extract::{CurrentUser, PathIds};
 use crate::models::{Items, UserRecord, Workspace};
 use crate::policy::{require_owner, require_owner_or_member};
@@ -37,17 +38,10 @@ pub async fn of_user(
 ) -> ApiResult<Json<Items<Workspace>>> {
     let user_id = ids[0].hyphenated().to_string();
     require_owner(&me)?;
-    let user =
-        state.db.user_by_id(&user_id).await?.ok_or_else(|| {
-            ApiError::NotFoundPlain(format!("User with id `{user_id}` not found"))
-        })?;
+    let user = not_found::existing_user(&state, &user_id).await?;
     Ok(Json(Items {
         items: visible_to(&state, &user).await?,
     }))
-}
-
-fn workspace_not_found(id: &str) -> ApiError {
-    ApiError::NotFoundPlain(format!("Workspace with id `{id}` not found"))
 }
 
 /// `GET /api/v1/workspaces/{workspace_id}`: the owner or a member (checked before the lookup).
@@ -58,11 +52,7 @@ pub async fn get(
 ) -> ApiResult<Json<Workspace>> {
     let id = ids[0].hyphenated().to_string();
     require_owner_or_member(&state, &me, &id).await?;
-    let workspace = state
-        .db
-        .workspace_by_id(&id)
-        .await?
-        .ok_or_else(|| workspace_not_found(&id))?;
+    let workspace = not_found::existing_workspace(&state, &id).await?;
     Ok(Json(workspace.v1x()))
 }
 
@@ -75,13 +65,9 @@ pub async fn delete(
 ) -> ApiResult<Json<Workspace>> {
     let id = ids[0].hyphenated().to_string();
     require_owner(&me)?;
-    let workspace = state
-        .db
-        .workspace_by_id(&id)
-        .await?
-        .ok_or_else(|| workspace_not_found(&id))?;
+    let workspace = not_found::existing_workspace(&state, &id).await?;
     if !state.db.delete_workspace(&id).await? {
-        return Err(workspace_not_found(&id));
+        return Err(not_found::workspace(&id));
     }
     Ok(Json(workspace.v1x()))
 }

@@ -37,7 +37,7 @@ mod workspaces;
 use axum::Json;
 
 use super::routes::RouteTable;
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 use crate::models::{Items, UserRecord, Workspace};
 use crate::state::AppState;
 
@@ -72,14 +72,6 @@ pub fn routes() -> RouteTable {
         )
         .get("/api/v1/oauth2/providers", info::oauth2_providers)
         .get("/api/v1/settings", info::settings)
-}
-
-fn user_not_found(id: &str) -> ApiError {
-    ApiError::NotFoundPlain(format!("User with id `{id}` not found"))
-}
-
-fn workspace_not_found(id: &str) -> ApiError {
-    ApiError::NotFoundPlain(format!("Workspace with id `{id}` not found"))
 }
 
 /// A user's workspaces as 2.x lists them: an owner's are all of them, oldest first; anyone

@@ -8,7 +8,8 @@ use axum::Json;
 
 use super::extract::{Caller, Ids, WithBody};
 use super::schemas::{UserCreate, UserUpdate};
-use super::{user_not_found, workspaces_json};
+use super::workspaces_json;
+use crate::api::not_found;
 use crate::db::{IdOrigin, NewUser, UserChanges, UserCreated, UserUpdated};
 use crate::error::{ApiError, ApiResult};
 use crate::models::{now_timestamp, Items, UserV2, Workspace};
@@ -36,11 +37,7 @@ pub async fn get(
 ) -> ApiResult<Json<UserV2>> {
     require_owner(&me)?;
     let id = ids.text(0);
-    let user = state
-        .db
-        .user_by_id(&id)
-        .await?
-        .ok_or_else(|| user_not_found(&id))?;
+    let user = not_found::existing_user(&state, &id).await?;
     Ok(Json(user.to_v2()))
 }
 
@@ -109,11 +106,7 @@ pub async fn update(
     let ids = request.ids_or(body.as_ref().err().cloned().unwrap_or_default())?;
     let body = body.map_err(ApiError::ValidationV2)?;
     let id = ids.text(0);
-    state
-        .db
-        .user_by_id(&id)
-        .await?
-        .ok_or_else(|| user_not_found(&id))?;
+    not_found::existing_user(&state, &id).await?;
     require_owner(&request.caller)?;
     let username = body.username.clone();
     let changes = UserChanges {
@@ -136,7 +129,7 @@ pub async fn update(
             "Username {} already exists",
             python_repr(username.as_deref().unwrap_or_default())
         ))),
-        UserUpdated::Gone => Err(user_not_found(&id)),
+        UserUpdated::Gone => Err(not_found::user(&id)),
     }
 }
 
@@ -147,14 +140,10 @@ pub async fn delete(
     ids: Ids,
 ) -> ApiResult<Json<UserV2>> {
     let id = ids.text(0);
-    let user = state
-        .db
-        .user_by_id(&id)
-        .await?
-        .ok_or_else(|| user_not_found(&id))?;
+    let user = not_found::existing_user(&state, &id).await?;
     require_owner(&me)?;
     if !state.db.delete_user(&id).await? {
-        return Err(user_not_found(&id));
+        return Err(not_found::user(&id));
     }
     Ok(Json(user.to_v2()))
 }
@@ -167,11 +156,7 @@ pub async fn workspaces(
 ) -> ApiResult<Json<Items<Workspace>>> {
     require_owner(&me)?;
     let id = ids.text(0);
-    let user = state
-        .db
-        .user_by_id(&id)
-        .await?
-        .ok_or_else(|| user_not_found(&id))?;
+    let user = not_found::existing_user(&state, &id).await?;
     workspaces_json(&state, &user).await
 }
 

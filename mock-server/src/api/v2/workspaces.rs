@@ -6,7 +6,8 @@ use axum::Json;
 
 use super::extract::{Caller, Ids, WithBody};
 use super::schemas::{workspace_user_create, WorkspaceCreate};
-use super::{workspace_not_found, workspaces_json};
+use super::workspaces_json;
+use crate::api::not_found;
 use crate::db::{IdOrigin, WorkspaceCreated};
 use crate::error::{ApiError, ApiResult};
 use crate::models::{now_timestamp, Items, UserRecord, UserV2, Workspace};
@@ -29,11 +30,7 @@ pub async fn get(
 ) -> ApiResult<Json<Workspace>> {
     let id = ids.text(0);
     require_owner_or_member(&state, &me, &id).await?;
-    let workspace = state
-        .db
-        .workspace_by_id(&id)
-        .await?
-        .ok_or_else(|| workspace_not_found(&id))?;
+    let workspace = not_found::existing_workspace(&state, &id).await?;
     Ok(Json(workspace.v2x()))
 }
 
@@ -84,13 +81,9 @@ pub async fn delete(
 ) -> ApiResult<Json<Workspace>> {
     require_owner(&me)?;
     let id = ids.text(0);
-    let workspace = state
-        .db
-        .workspace_by_id(&id)
-        .await?
-        .ok_or_else(|| workspace_not_found(&id))?;
+    let workspace = not_found::existing_workspace(&state, &id).await?;
     if !state.db.delete_workspace(&id).await? {
-        return Err(workspace_not_found(&id));
+        return Err(not_found::workspace(&id));
     }
     Ok(Json(workspace.v2x()))
 }
@@ -103,11 +96,7 @@ pub async fn members(
 ) -> ApiResult<Json<Items<UserV2>>> {
     let id = ids.text(0);
     require_owner_or_admin_member(&state, &me, &id).await?;
-    state
-        .db
-        .workspace_by_id(&id)
-        .await?
-        .ok_or_else(|| workspace_not_found(&id))?;
+    not_found::existing_workspace(&state, &id).await?;
     let members = state.db.members_of(&id).await?;
     Ok(Json(Items {
         items: members.iter().map(UserRecord::to_v2).collect(),
@@ -128,16 +117,12 @@ pub async fn add_member(
         .to_string();
     require_owner(&request.caller)?;
     let workspace_id = ids.text(0);
-    state
-        .db
-        .workspace_by_id(&workspace_id)
-        .await?
-        .ok_or_else(|| workspace_not_found(&workspace_id))?;
+    not_found::existing_workspace(&state, &workspace_id).await?;
     let user = state
         .db
         .user_by_id(&user_id)
         .await?
-        .ok_or_else(|| ApiError::UnprocessablePlain(user_not_found_message(&user_id)))?;
+        .ok_or_else(|| ApiError::UnprocessablePlain(not_found::user_message(&user_id)))?;
     let already = || {
         ApiError::ConflictPlain(format!(
             "Workspace user with workspace_id `{workspace_id}` and user_id `{user_id}` is not unique"
@@ -151,7 +136,7 @@ pub async fn add_member(
         Some(true) => Ok((StatusCode::CREATED, Json(user.to_v2()))),
         Some(false) => Err(already()),
         // Deleted in between: as the lookups would now answer.
-        None => Err(ApiError::UnprocessablePlain(user_not_found_message(
+        None => Err(ApiError::UnprocessablePlain(not_found::user_message(
             &user_id,
         ))),
     }
@@ -183,8 +168,4 @@ pub async fn remove_member(
         return Err(no_membership());
     }
     Ok(Json(user.to_v2()))
-}
-
-fn user_not_found_message(id: &str) -> String {
-    format!("User with id `{id}` not found")
 }
