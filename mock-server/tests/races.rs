@@ -11,14 +11,6 @@ use common::*;
 use reqwest::Method;
 use serde_json::{json, Value};
 
-async fn send(app: &TestApp, method: Method, path: &str, body: Option<Value>) -> u16 {
-    let mut request = app.request(method, path, Some(OWNER_KEY));
-    if let Some(body) = body {
-        request = request.json(&body);
-    }
-    request.send().await.expect("request").status().as_u16()
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn sixty_four_creates_of_one_username_give_one_user_and_63_conflicts() -> TestResult {
     let app = Arc::new(TestApp::spawn().await);
@@ -26,7 +18,7 @@ async fn sixty_four_creates_of_one_username_give_one_user_and_63_conflicts() -> 
         let app = app.clone();
         async move {
             let body = json!({"first_name": "R", "username": "racer", "password": "12345678"});
-            send(&app, Method::POST, "/api/users", Some(body)).await
+            send_as_owner(&app, Method::POST, "/api/users", Some(body)).await
         }
     })
     .await;
@@ -46,7 +38,7 @@ async fn sixty_four_deletes_of_one_user_give_one_success_and_63_not_found() -> T
         .to_owned();
     let statuses = at_once(64, |_| {
         let (app, id) = (app.clone(), id.clone());
-        async move { send(&app, Method::DELETE, &format!("/api/users/{id}"), None).await }
+        async move { send_as_owner(&app, Method::DELETE, &format!("/api/users/{id}"), None).await }
     })
     .await;
     assert_eq!(count(&statuses, 200), 1, "{statuses:?}");
@@ -79,10 +71,10 @@ async fn a_hundred_creates_and_deletes_of_distinct_users_all_land() -> TestResul
         async move {
             if i % 2 == 0 {
                 let body = json!({"first_name": "N", "username": format!("new-{i}"), "password": "12345678"});
-                send(&app, Method::POST, "/api/users", Some(body)).await
+                send_as_owner(&app, Method::POST, "/api/users", Some(body)).await
             } else {
                 let path = format!("/api/users/{}", doomed[i / 2]);
-                send(&app, Method::DELETE, &path, None).await
+                send_as_owner(&app, Method::DELETE, &path, None).await
             }
         }
     })
@@ -115,7 +107,7 @@ async fn racing_membership_changes_end_consistent() -> TestResult {
     // 64 adds of one link: one 200, 63 × 409.
     let adds = at_once(64, |_| {
         let (app, link) = (app.clone(), link.clone());
-        async move { send(&app, Method::POST, &link, None).await }
+        async move { send_as_owner(&app, Method::POST, &link, None).await }
     })
     .await;
     assert_eq!(count(&adds, 200), 1, "{adds:?}");
@@ -124,7 +116,7 @@ async fn racing_membership_changes_end_consistent() -> TestResult {
     // 64 removes of it: one 200, 63 × 404.
     let removes = at_once(64, |_| {
         let (app, link) = (app.clone(), link.clone());
-        async move { send(&app, Method::DELETE, &link, None).await }
+        async move { send_as_owner(&app, Method::DELETE, &link, None).await }
     })
     .await;
     assert_eq!(count(&removes, 200), 1, "{removes:?}");
@@ -147,7 +139,7 @@ async fn racing_membership_changes_end_consistent() -> TestResult {
             } else {
                 Method::DELETE
             };
-            send(&app, method, &link, None).await
+            send_as_owner(&app, method, &link, None).await
         }
     })
     .await;

@@ -24,14 +24,6 @@ async fn spawn_v2() -> Arc<TestApp> {
     )
 }
 
-async fn send(app: &TestApp, method: Method, path: &str, body: Option<Value>) -> u16 {
-    let mut request = app.request(method, path, Some(OWNER_KEY));
-    if let Some(body) = body {
-        request = request.json(&body);
-    }
-    request.send().await.expect("request").status().as_u16()
-}
-
 async fn items(app: &TestApp, path: &str) -> Vec<Value> {
     let listed: Value = app
         .get(path, Some(OWNER_KEY))
@@ -69,7 +61,7 @@ async fn sixty_four_creates_of_one_username_give_one_201_and_63_conflicts() -> T
         let app = app.clone();
         async move {
             let body = json!({"first_name": "R", "username": "racer", "password": "12345678"});
-            send(&app, Method::POST, "/api/v1/users", Some(body)).await
+            send_as_owner(&app, Method::POST, "/api/v1/users", Some(body)).await
         }
     })
     .await;
@@ -88,7 +80,7 @@ async fn sixty_four_creates_with_one_client_chosen_id_give_one_user() -> TestRes
         let app = app.clone();
         async move {
             let body = json!({"id": id, "first_name": "R", "username": format!("racer-{i}"), "password": "12345678"});
-            send(&app, Method::POST, "/api/v1/users", Some(body)).await
+            send_as_owner(&app, Method::POST, "/api/v1/users", Some(body)).await
         }
     })
     .await;
@@ -105,7 +97,7 @@ async fn sixty_four_deletes_of_one_user_give_one_success_and_63_not_found() -> T
     let app = spawn_v2().await;
     let id = new_user(&app, "doomed").await;
     let link = json!({ "user_id": id });
-    let added = send(
+    let added = send_as_owner(
         &app,
         Method::POST,
         &format!("/api/v1/workspaces/{ARGILLA_WS}/users"),
@@ -113,11 +105,14 @@ async fn sixty_four_deletes_of_one_user_give_one_success_and_63_not_found() -> T
     )
     .await;
     assert_eq!(added, 201);
-    let statuses = at_once(64, |_| {
-        let (app, id) = (app.clone(), id.clone());
-        async move { send(&app, Method::DELETE, &format!("/api/v1/users/{id}"), None).await }
-    })
-    .await;
+    let statuses =
+        at_once(64, |_| {
+            let (app, id) = (app.clone(), id.clone());
+            async move {
+                send_as_owner(&app, Method::DELETE, &format!("/api/v1/users/{id}"), None).await
+            }
+        })
+        .await;
     assert_eq!(count(&statuses, 200), 1, "{statuses:?}");
     assert_eq!(count(&statuses, 404), 63, "{statuses:?}");
     let users = field(&items(&app, "/api/v1/users").await, "username");
@@ -141,7 +136,7 @@ async fn sixty_four_renames_to_one_username_give_one_success_and_63_refusals() -
         let (app, ids) = (app.clone(), ids.clone());
         async move {
             let path = format!("/api/v1/users/{}", ids[i]);
-            send(
+            send_as_owner(
                 &app,
                 Method::PATCH,
                 &path,
@@ -195,7 +190,7 @@ async fn racing_workspace_creates_and_deletes_give_one_winner_each() -> TestResu
     let deletes = at_once(64, |_| {
         let (app, id) = (app.clone(), id.clone());
         async move {
-            send(
+            send_as_owner(
                 &app,
                 Method::DELETE,
                 &format!("/api/v1/workspaces/{id}"),
@@ -221,7 +216,7 @@ async fn racing_membership_changes_end_consistent() -> TestResult {
     // 64 adds of one membership: one 201, 63 × 409.
     let adds = at_once(64, |_| {
         let (app, path, id) = (app.clone(), members_path.clone(), id.clone());
-        async move { send(&app, Method::POST, &path, Some(json!({ "user_id": id }))).await }
+        async move { send_as_owner(&app, Method::POST, &path, Some(json!({ "user_id": id }))).await }
     })
     .await;
     assert_eq!(count(&adds, 201), 1, "{adds:?}");
@@ -231,7 +226,7 @@ async fn racing_membership_changes_end_consistent() -> TestResult {
     let link = format!("{members_path}/{id}");
     let removes = at_once(64, |_| {
         let (app, link) = (app.clone(), link.clone());
-        async move { send(&app, Method::DELETE, &link, None).await }
+        async move { send_as_owner(&app, Method::DELETE, &link, None).await }
     })
     .await;
     assert_eq!(count(&removes, 200), 1, "{removes:?}");
@@ -249,9 +244,9 @@ async fn racing_membership_changes_end_consistent() -> TestResult {
         async move {
             let user = &ids[i / 2];
             if i % 2 == 0 {
-                send(&app, Method::POST, &path, Some(json!({ "user_id": user }))).await
+                send_as_owner(&app, Method::POST, &path, Some(json!({ "user_id": user }))).await
             } else {
-                send(&app, Method::DELETE, &format!("{path}/{user}"), None).await
+                send_as_owner(&app, Method::DELETE, &format!("{path}/{user}"), None).await
             }
         }
     })

@@ -36,6 +36,15 @@ where
     results
 }
 
+/// The status of one request made as the owner, with an optional JSON body.
+pub async fn send_as_owner(app: &TestApp, method: Method, path: &str, body: Option<Value>) -> u16 {
+    let mut request = app.request(method, path, Some(OWNER_KEY));
+    if let Some(body) = body {
+        request = request.json(&body);
+    }
+    request.send().await.expect("request").status().as_u16()
+}
+
 /// How many of `statuses` are `status`.
 pub fn count(statuses: &[u16], status: u16) -> usize {
     statuses.iter().filter(|s| **s == status).count()
