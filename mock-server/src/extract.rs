@@ -4,6 +4,8 @@
 //! Handlers list them in the order the real server checks: credentials first (401), then path
 //! and body (422); role checks (403) happen inside the handlers, after validation.
 
+use std::sync::Arc;
+
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{FromRequest, FromRequestParts, MatchedPath, Request};
@@ -29,7 +31,7 @@ pub const API_KEY_HEADER: &str = "x-argilla-api-key";
 /// Argilla 1.x's rule: a non-empty `X-Argilla-Api-Key` decides alone (a wrong key is 401 even with a valid bearer
 /// token). Without one, `Authorization: Bearer <JWT from /api/security/token>` is tried.
 #[derive(Debug, Clone)]
-pub struct CurrentUser(pub UserRecord);
+pub struct CurrentUser(pub Arc<UserRecord>);
 
 impl FromRequestParts<AppState> for CurrentUser {
     type Rejection = ApiError;
@@ -40,7 +42,10 @@ impl FromRequestParts<AppState> for CurrentUser {
 }
 
 /// The user the request's credentials name, or 401.
-pub async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<UserRecord, ApiError> {
+pub async fn authenticate(
+    state: &AppState,
+    headers: &HeaderMap,
+) -> Result<Arc<UserRecord>, ApiError> {
     let api_key = headers
         .get(API_KEY_HEADER)
         .map(|v| v.as_bytes())
@@ -64,7 +69,7 @@ pub async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<UserR
 /// (so `401` beats a body that is valid JSON but an invalid model).
 #[derive(Debug)]
 pub struct UserAndBody {
-    pub user: UserRecord,
+    pub user: Arc<UserRecord>,
     pub body: JsonBody,
 }
 

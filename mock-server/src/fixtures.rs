@@ -4,14 +4,14 @@
 //! [`Fixtures`], with passwords already hashed, so that seeding a database is only inserts.
 //! Any problem stops start-up with one line naming the file, the entry and the field.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
+use std::sync::Arc;
 
 use serde::Deserialize;
 
-use crate::db::NewUser;
 use crate::ids::IdSource;
-use crate::models::{normalized_timestamp, now_timestamp, Role, Workspace};
+use crate::models::{normalized_timestamp, now_timestamp, Role, RoleColumn, UserRecord, Workspace};
 use crate::python::uuid::parse_uuid;
 use crate::security;
 
@@ -66,8 +66,18 @@ fn default_role() -> Role {
 #[derive(Debug, Clone)]
 pub struct Fixtures {
     pub workspaces: Vec<Workspace>,
-    /// Users with the names of their workspaces, in link order.
-    pub users: Vec<(NewUser, Vec<String>)>,
+    pub users: Vec<FixtureUser>,
+}
+
+/// A fixture user. The record is shared with the read snapshot of every database seeded from
+/// these fixtures for as long as the user is unchanged (`db/snapshot.rs`): 100,000 users are
+/// kept once, not once here and once per snapshot.
+#[derive(Debug, Clone)]
+pub struct FixtureUser {
+    pub record: Arc<UserRecord>,
+    pub password_hash: String,
+    /// Its workspaces as rows of [`Fixtures::workspaces`], in link order.
+    pub workspaces: Box<[u32]>,
 }
 
 /// A fixture problem: where it is and what is wrong.
@@ -128,7 +138,7 @@ impl Fixtures {
         let now = now_timestamp();
 
         let mut workspaces = Vec::new();
-        let mut names = HashSet::new();
+        let mut names = HashMap::new();
         let mut workspace_ids = HashSet::new();
         for (i, entry) in parsed.workspaces.into_iter().enumerate() {
             let place =
@@ -136,7 +146,8 @@ impl Fixtures {
             if entry.name.is_empty() {
                 return Err(fail(place("name"), "must not be empty".into()));
             }
-            if !names.insert(entry.name.clone()) {
+            let row = names.len() as u32;
+            if names.insert(entry.name.clone(), row).is_some() {
                 return Err(fail(
                     place("name"),
                     "is used by an earlier workspace".into(),
@@ -209,36 +220,39 @@ impl Fixtures {
             };
             let mut linked = Vec::new();
             for name in &entry.workspaces {
-                if !names.contains(name) {
+                let Some(&row) = names.get(name) else {
                     return Err(fail(
                         place("workspaces"),
                         format!("workspace {name:?} is not defined under `workspaces`"),
                     ));
-                }
-                if linked.contains(name) {
+                };
+                if linked.contains(&row) {
                     return Err(fail(
                         place("workspaces"),
                         format!("workspace {name:?} is listed twice"),
                     ));
                 }
-                linked.push(name.clone());
+                linked.push(row);
             }
             let inserted_at =
                 checked_time(entry.inserted_at, &now).map_err(|p| fail(place("inserted_at"), p))?;
             let updated_at = checked_time(entry.updated_at, &inserted_at)
                 .map_err(|p| fail(place("updated_at"), p))?;
-            let user = NewUser {
+            let record = UserRecord {
                 id,
                 first_name: entry.first_name,
                 last_name: entry.last_name,
                 username: entry.username,
-                role: entry.role,
+                role: RoleColumn(entry.role),
                 api_key,
-                password_hash,
                 inserted_at,
                 updated_at,
             };
-            users.push((user, linked));
+            users.push(FixtureUser {
+                record: Arc::new(record),
+                password_hash,
+                workspaces: linked.into_boxed_slice(),
+            });
         }
         Ok(Fixtures { workspaces, users })
     }
@@ -246,10 +260,10 @@ impl Fixtures {
     /// The key printed at start-up as `ARGILLA_API_KEY`: the user `argilla` if there is one
     /// (the SDK's default user), else the first owner, else the first user.
     pub fn default_api_key(&self) -> Option<&str> {
-        let users = || self.users.iter().map(|(u, _)| u);
+        let users = || self.users.iter().map(|u| &*u.record);
         users()
             .find(|u| u.username == "argilla")
-            .or_else(|| users().find(|u| u.role == Role::Owner))
+            .or_else(|| users().find(|u| u.is_owner()))
             .or_else(|| users().next())
             .map(|u| u.api_key.as_str())
     }

@@ -216,18 +216,18 @@ proptest! {
         let text = serde_json::to_string(&doc).expect("serialise");
         match Fixtures::from_json("mutated.json", &text, &IdSource::random()) {
             Ok(seed) => {
-                let names: HashSet<&str> = seed.workspaces.iter().map(|w| w.name.as_str()).collect();
                 let mut usernames = HashSet::new();
                 let mut keys = HashSet::new();
                 let mut ids = HashSet::new();
-                for (user, workspaces) in &seed.users {
+                for fixture in &seed.users {
+                    let user = &fixture.record;
                     prop_assert!(usernames.insert(user.username.clone()), "duplicate username");
                     prop_assert!(keys.insert(user.api_key.clone()), "duplicate key");
                     prop_assert!(ids.insert(user.id.clone()), "duplicate id");
                     prop_assert!(uuid::Uuid::parse_str(&user.id).is_ok(), "{}", user.id);
-                    prop_assert!(user.password_hash.starts_with("$2"), "stored hashed");
-                    for w in workspaces {
-                        prop_assert!(names.contains(w.as_str()), "unknown workspace {w}");
+                    prop_assert!(fixture.password_hash.starts_with("$2"), "stored hashed");
+                    for &w in &fixture.workspaces {
+                        prop_assert!((w as usize) < seed.workspaces.len(), "unknown workspace {w}");
                     }
                 }
             }

@@ -2,6 +2,8 @@
 //! and 2.8), and the lookups that answer it. The `/api/…` (v0) routes use Argilla's envelope
 //! instead (`ApiError::user_not_found`).
 
+use std::sync::Arc;
+
 use crate::error::{ApiError, ApiResult};
 use crate::models::{UserRecord, Workspace};
 use crate::state::AppState;
@@ -20,7 +22,7 @@ pub fn workspace(id: &str) -> ApiError {
 }
 
 /// The user with this id, or the 404.
-pub async fn existing_user(state: &AppState, id: &str) -> ApiResult<UserRecord> {
+pub async fn existing_user(state: &AppState, id: &str) -> ApiResult<Arc<UserRecord>> {
     state.db.user_by_id(id).await?.ok_or_else(|| user(id))
 }
 

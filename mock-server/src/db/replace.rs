@@ -1,9 +1,7 @@
 //! Replacing all the data at once: start-up seeding, resets and `PUT /__mock/fixtures`.
 
-use std::collections::HashMap;
-
-use super::users::insert_user;
-use super::workspaces::{insert_membership, insert_workspace};
+use super::users::insert_users;
+use super::workspaces::{insert_memberships, insert_workspace};
 use super::Database;
 use crate::fixtures::Fixtures;
 
@@ -20,20 +18,33 @@ impl Database {
                     .await?;
             }
         }
-        let mut workspace_ids = HashMap::with_capacity(fixtures.workspaces.len());
         for workspace in &fixtures.workspaces {
             insert_workspace(&mut tx, workspace).await?;
-            workspace_ids.insert(workspace.name.as_str(), workspace.id.as_str());
         }
-        for (user, names) in &fixtures.users {
-            insert_user(&mut tx, user).await?;
-            // The loader has checked that every name is a fixture workspace.
-            for workspace_id in names.iter().filter_map(|n| workspace_ids.get(n.as_str())) {
-                insert_membership(&mut tx, workspace_id, &user.id, &user.inserted_at).await?;
-            }
-        }
+        let users: Vec<_> = fixtures
+            .users
+            .iter()
+            .map(|u| (&*u.record, u.password_hash.as_str()))
+            .collect();
+        insert_users(&mut tx, &users).await?;
+        // In the fixtures' order, so lists ordered by (inserted_at, rowid) show it.
+        let links: Vec<_> = fixtures
+            .users
+            .iter()
+            .flat_map(|u| {
+                u.workspaces.iter().map(|&row| {
+                    let workspace = &fixtures.workspaces[row as usize];
+                    (
+                        workspace.id.as_str(),
+                        u.record.id.as_str(),
+                        u.record.inserted_at.as_str(),
+                    )
+                })
+            })
+            .collect();
+        insert_memberships(&mut tx, &links).await?;
         tx.commit().await?;
-        self.changed();
+        self.seeded_with(fixtures);
         Ok(())
     }
 }

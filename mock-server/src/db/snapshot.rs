@@ -7,26 +7,76 @@
 //! as before and bump a generation counter; the next read rebuilds the copy in three queries.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasher, RandomState};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use axum::body::Bytes;
+use hashbrown::HashTable;
 
+use crate::fixtures::Fixtures;
 use crate::models::{Items, UserRecord, UserV0, Workspace};
 
 use super::Database;
 
+/// Row numbers into [`Snapshot::users`], found by one of the user's fields. The table holds
+/// only the `u32`s: the keys are read from the users themselves, so a snapshot of 100,000
+/// users does not keep three more copies of every id, name and key.
+#[derive(Debug, Default)]
+struct Index {
+    rows: HashTable<u32>,
+    hasher: RandomState,
+}
+
+impl Index {
+    /// Every row of `users`, by `field` (unique per user, as the table's constraints keep it).
+    fn of(users: &[Arc<UserRecord>], field: fn(&UserRecord) -> &str) -> Index {
+        let hasher = RandomState::new();
+        let mut rows = HashTable::with_capacity(users.len());
+        for (row, user) in users.iter().enumerate() {
+            let hash = hasher.hash_one(field(user));
+            rows.insert_unique(hash, row as u32, |&i| {
+                hasher.hash_one(field(&users[i as usize]))
+            });
+        }
+        Index { rows, hasher }
+    }
+
+    fn find<'a>(
+        &self,
+        users: &'a [Arc<UserRecord>],
+        value: &str,
+        field: fn(&UserRecord) -> &str,
+    ) -> Option<&'a Arc<UserRecord>> {
+        let hash = self.hasher.hash_one(value);
+        self.rows
+            .find(hash, |&i| field(&users[i as usize]) == value)
+            .map(|&i| &users[i as usize])
+    }
+}
+
+fn key_of(user: &UserRecord) -> &str {
+    &user.api_key
+}
+fn name_of(user: &UserRecord) -> &str {
+    &user.username
+}
+fn id_of(user: &UserRecord) -> &str {
+    &user.id
+}
+
 #[derive(Debug, Default)]
 pub(crate) struct Snapshot {
-    /// Oldest first (the order of `GET /api/users`).
-    pub users: Vec<UserRecord>,
-    by_key: HashMap<String, usize>,
-    by_name: HashMap<String, usize>,
-    by_id: HashMap<String, usize>,
+    /// Oldest first (the order of `GET /api/users`). Shared with the snapshot before and with
+    /// the fixtures wherever a user is unchanged (see [`Snapshot::new`]).
+    pub users: Vec<Arc<UserRecord>>,
+    by_key: Index,
+    by_name: Index,
+    by_id: Index,
     /// Oldest first.
     pub workspaces: Vec<Workspace>,
-    /// Each user's workspace names, in link order.
-    pub names_by_user: HashMap<String, Vec<String>>,
+    /// Per user (same rows as `users`): its workspaces as rows of `workspaces`, in link order.
+    links: Vec<Box<[u32]>>,
     /// `GET /api/users`, serialised once per snapshot.
     users_json: OnceLock<Bytes>,
     /// `GET /api/v1/users`, serialised once per snapshot.
@@ -35,19 +85,118 @@ pub(crate) struct Snapshot {
     me_json: Mutex<HashMap<String, Bytes>>,
 }
 
+/// Where a new snapshot may find users equal to the rows it reads, to share them instead of
+/// keeping a second copy: the snapshot it replaces, or the fixtures just written.
+pub(crate) trait KnownUsers: Sync {
+    /// A user equal to `row`, if this source has one.
+    fn same_as(&self, row: &UserRecord) -> Option<&Arc<UserRecord>>;
+}
+
+impl KnownUsers for Snapshot {
+    fn same_as(&self, row: &UserRecord) -> Option<&Arc<UserRecord>> {
+        self.by_id(&row.id).filter(|user| ***user == *row)
+    }
+}
+
+/// The previous snapshot first, then the fixtures the database was last seeded with (a user
+/// changed and then reset is equal to its fixture again, not to its previous self).
+struct Either<'a>(Option<&'a Snapshot>, Option<&'a Snapshot>);
+
+impl KnownUsers for Either<'_> {
+    fn same_as(&self, row: &UserRecord) -> Option<&Arc<UserRecord>> {
+        self.0
+            .and_then(|s| s.same_as(row))
+            .or_else(|| self.1.and_then(|s| s.same_as(row)))
+    }
+}
+
 impl Snapshot {
-    pub fn by_key(&self, key: &str) -> Option<&UserRecord> {
-        self.by_key.get(key).map(|&i| &self.users[i])
-    }
-    pub fn by_name(&self, name: &str) -> Option<&UserRecord> {
-        self.by_name.get(name).map(|&i| &self.users[i])
-    }
-    pub fn by_id(&self, id: &str) -> Option<&UserRecord> {
-        self.by_id.get(id).map(|&i| &self.users[i])
+    /// A snapshot of these rows: users (oldest first), workspaces (oldest first) and links
+    /// (user id, workspace id, in link order). A user equal to one `known` has is shared.
+    pub(crate) fn new(
+        rows: Vec<UserRecord>,
+        workspaces: Vec<Workspace>,
+        links: Vec<(String, String)>,
+        known: Option<&dyn KnownUsers>,
+    ) -> Snapshot {
+        let users: Vec<Arc<UserRecord>> = rows
+            .into_iter()
+            .map(|row| match known.and_then(|k| k.same_as(&row)) {
+                Some(same) => same.clone(),
+                None => Arc::new(row),
+            })
+            .collect();
+        let (by_key, by_name, by_id) = (
+            Index::of(&users, key_of),
+            Index::of(&users, name_of),
+            Index::of(&users, id_of),
+        );
+        let workspace_rows: HashMap<&str, u32> = workspaces
+            .iter()
+            .enumerate()
+            .map(|(i, w)| (w.id.as_str(), i as u32))
+            .collect();
+        let mut linked: Vec<Vec<u32>> = vec![Vec::new(); users.len()];
+        for (user_id, workspace_id) in &links {
+            let user = by_id
+                .rows
+                .find(by_id.hasher.hash_one(user_id.as_str()), |&i| {
+                    users[i as usize].id == *user_id
+                });
+            if let (Some(&user), Some(&workspace)) =
+                (user, workspace_rows.get(workspace_id.as_str()))
+            {
+                linked[user as usize].push(workspace);
+            }
+        }
+        let links = linked.into_iter().map(Vec::into_boxed_slice).collect();
+        Snapshot {
+            users,
+            by_key,
+            by_name,
+            by_id,
+            workspaces,
+            links,
+            ..Snapshot::default()
+        }
     }
 
+    /// The fixtures' users, found by id only: what a snapshot of a database just seeded with
+    /// them shares its users with.
+    fn of_fixtures(fixtures: &Fixtures) -> Snapshot {
+        let users: Vec<_> = fixtures.users.iter().map(|u| u.record.clone()).collect();
+        Snapshot {
+            by_id: Index::of(&users, id_of),
+            users,
+            ..Snapshot::default()
+        }
+    }
+
+    pub fn by_key(&self, key: &str) -> Option<&Arc<UserRecord>> {
+        self.by_key.find(&self.users, key, key_of)
+    }
+    pub fn by_name(&self, name: &str) -> Option<&Arc<UserRecord>> {
+        self.by_name.find(&self.users, name, name_of)
+    }
+    pub fn by_id(&self, id: &str) -> Option<&Arc<UserRecord>> {
+        self.by_id.find(&self.users, id, id_of)
+    }
+
+    /// The names of the workspaces a user is linked to, in link order.
     fn names_of(&self, user_id: &str) -> Vec<String> {
-        self.names_by_user.get(user_id).cloned().unwrap_or_default()
+        let row = self
+            .by_id
+            .rows
+            .find(self.by_id.hasher.hash_one(user_id), |&i| {
+                self.users[i as usize].id == user_id
+            });
+        row.map(|&i| {
+            self.links[i as usize]
+                .iter()
+                .map(|&w| self.workspaces[w as usize].name.clone())
+                .collect()
+        })
+        .unwrap_or_default()
     }
 
     /// A user as the v0 API shows it: with the names of the workspaces it is linked to. The one
@@ -71,7 +220,7 @@ impl Snapshot {
         self.users_v2_json
             .get_or_init(|| {
                 let items = Items {
-                    items: self.users.iter().map(UserRecord::to_v2).collect(),
+                    items: self.users.iter().map(|u| u.to_v2()).collect(),
                 };
                 Bytes::from(serde_json::to_vec(&items).unwrap_or_default())
             })
@@ -103,12 +252,22 @@ pub(crate) struct SnapshotCache {
     /// Held while rebuilding, so concurrent readers wait for one rebuild instead of each
     /// doing their own.
     rebuilding: tokio::sync::Mutex<()>,
+    /// The fixtures last written (by id), for the next snapshot to share users with.
+    seed: Mutex<Option<Arc<Snapshot>>>,
 }
 
 impl Database {
     /// Marks the data as changed: the next read rebuilds the snapshot.
     pub(crate) fn changed(&self) {
         self.cache.generation.fetch_add(1, Ordering::AcqRel);
+    }
+
+    /// Marks the data as changed to `fixtures` (just written): the next snapshot shares their
+    /// users.
+    pub(crate) fn seeded_with(&self, fixtures: &Fixtures) {
+        *self.cache.seed.lock().unwrap_or_else(|e| e.into_inner()) =
+            Some(Arc::new(Snapshot::of_fixtures(fixtures)));
+        self.changed();
     }
 
     /// Marks the data as replaced by what `snapshot` shows (a restored image): the next read
@@ -147,20 +306,77 @@ impl Database {
     }
 
     async fn build_snapshot(&self) -> sqlx::Result<Snapshot> {
+        let previous = self.cached_any();
+        let seed = self
+            .cache
+            .seed
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
+        let known = Either(previous.as_deref(), seed.as_deref());
+        self.read_snapshot(Some(&known)).await
+    }
+
+    /// A snapshot read from the database, sharing the users `known` has.
+    pub(crate) async fn read_snapshot(
+        &self,
+        known: Option<&dyn KnownUsers>,
+    ) -> sqlx::Result<Snapshot> {
         let users = self.query_users().await?;
         let workspaces = self.query_workspaces().await?;
-        let names_by_user = self.query_names_by_user().await?;
-        let mut snapshot = Snapshot {
-            workspaces,
-            names_by_user,
-            ..Snapshot::default()
+        let links = self.query_links().await?;
+        Ok(Snapshot::new(users, workspaces, links, known))
+    }
+
+    /// The last snapshot built, current or not.
+    fn cached_any(&self) -> Option<Arc<Snapshot>> {
+        let current = self.cache.current.lock().unwrap_or_else(|e| e.into_inner());
+        current.as_ref().map(|(_, snapshot)| snapshot.clone())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::{UserChanges, UserUpdated, IN_MEMORY};
+    use crate::ids::IdSource;
+
+    #[tokio::test]
+    async fn snapshots_share_unchanged_users_with_the_fixtures() {
+        let fixtures = Fixtures::default_fixtures(&IdSource::random()).expect("fixtures");
+        let db = Database::open(IN_MEMORY).await.expect("open");
+        db.replace_all(&fixtures, false).await.expect("seed");
+        let shared = |snapshot: &Snapshot, fixture: &Arc<UserRecord>| {
+            snapshot
+                .by_id(&fixture.id)
+                .is_some_and(|user| Arc::ptr_eq(user, fixture))
         };
-        for (i, user) in users.iter().enumerate() {
-            snapshot.by_key.insert(user.api_key.clone(), i);
-            snapshot.by_name.insert(user.username.clone(), i);
-            snapshot.by_id.insert(user.id.clone(), i);
-        }
-        snapshot.users = users;
-        Ok(snapshot)
+        let first = db.snapshot().await.expect("snapshot");
+        assert!(fixtures.users.iter().all(|u| shared(&first, &u.record)));
+
+        let (changed, kept) = (&fixtures.users[0].record, &fixtures.users[1].record);
+        let changes = UserChanges {
+            first_name: Some("Renamed".into()),
+            ..UserChanges::default()
+        };
+        let updated = db.update_user(&changed.id, &changes, "2030-01-01T00:00:00.000000");
+        assert!(matches!(
+            updated.await.expect("update"),
+            UserUpdated::Updated(_)
+        ));
+        let second = db.snapshot().await.expect("snapshot");
+        assert_eq!(
+            second.by_id(&changed.id).expect("user").first_name,
+            "Renamed"
+        );
+        assert!(!shared(&second, changed), "a changed user is a new record");
+        assert!(
+            shared(&second, kept),
+            "an unchanged one is still the fixture's"
+        );
+
+        db.replace_all(&fixtures, true).await.expect("reset");
+        let third = db.snapshot().await.expect("snapshot");
+        assert!(fixtures.users.iter().all(|u| shared(&third, &u.record)));
     }
 }

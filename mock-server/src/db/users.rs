@@ -1,6 +1,6 @@
 //! Queries on users and their workspace links.
 
-use std::collections::HashMap;
+use std::sync::Arc;
 
 use sqlx::SqliteConnection;
 
@@ -88,36 +88,54 @@ impl NewUser {
     }
 }
 
-/// Inserts one user row (the one INSERT for users, used by the API and by fixtures).
+/// Rows per INSERT statement when many are written at once (fixtures): through sqlx each
+/// statement is a round trip to SQLite's worker thread, which made 100,000 fixture users take
+/// about 20 s one row at a time. 100 rows × 9 columns stays far below SQLite's bound-parameter
+/// limit (32,766).
+pub(super) const ROWS_PER_INSERT: usize = 100;
+
+/// Inserts one user row (the API's create).
 pub(super) async fn insert_user(conn: &mut SqliteConnection, user: &NewUser) -> sqlx::Result<()> {
-    sqlx::query(
-        "INSERT INTO users (id, first_name, last_name, username, role, api_key, password_hash, \
-         inserted_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-    )
-    .bind(&user.id)
-    .bind(&user.first_name)
-    .bind(&user.last_name)
-    .bind(&user.username)
-    .bind(user.role.as_str())
-    .bind(&user.api_key)
-    .bind(&user.password_hash)
-    .bind(&user.inserted_at)
-    .bind(&user.updated_at)
-    .execute(conn)
-    .await
-    .map(drop)
+    insert_users(conn, &[(&user.record(), &user.password_hash)]).await
+}
+
+/// Inserts users (each with its password hash) in order, [`ROWS_PER_INSERT`] per statement:
+/// the one INSERT for users, used by the API and by fixtures.
+pub(super) async fn insert_users(
+    conn: &mut SqliteConnection,
+    users: &[(&UserRecord, &str)],
+) -> sqlx::Result<()> {
+    for chunk in users.chunks(ROWS_PER_INSERT) {
+        let mut insert = sqlx::QueryBuilder::new(
+            "INSERT INTO users (id, first_name, last_name, username, role, api_key, \
+             password_hash, inserted_at, updated_at) ",
+        );
+        insert.push_values(chunk, |mut row, (user, password_hash)| {
+            row.push_bind(&user.id)
+                .push_bind(&user.first_name)
+                .push_bind(&user.last_name)
+                .push_bind(&user.username)
+                .push_bind(user.role().as_str())
+                .push_bind(&user.api_key)
+                .push_bind(*password_hash)
+                .push_bind(&user.inserted_at)
+                .push_bind(&user.updated_at);
+        });
+        insert.build().execute(&mut *conn).await?;
+    }
+    Ok(())
 }
 
 impl Database {
-    pub async fn user_by_api_key(&self, api_key: &str) -> sqlx::Result<Option<UserRecord>> {
+    pub async fn user_by_api_key(&self, api_key: &str) -> sqlx::Result<Option<Arc<UserRecord>>> {
         Ok(self.snapshot().await?.by_key(api_key).cloned())
     }
 
-    pub async fn user_by_username(&self, username: &str) -> sqlx::Result<Option<UserRecord>> {
+    pub async fn user_by_username(&self, username: &str) -> sqlx::Result<Option<Arc<UserRecord>>> {
         Ok(self.snapshot().await?.by_name(username).cloned())
     }
 
-    pub async fn user_by_id(&self, id: &str) -> sqlx::Result<Option<UserRecord>> {
+    pub async fn user_by_id(&self, id: &str) -> sqlx::Result<Option<Arc<UserRecord>>> {
         Ok(self.snapshot().await?.by_id(id).cloned())
     }
 
@@ -135,7 +153,7 @@ impl Database {
         Ok(self.snapshot().await?.users_v2_json())
     }
 
-    pub async fn list_users(&self) -> sqlx::Result<Vec<UserRecord>> {
+    pub async fn list_users(&self) -> sqlx::Result<Vec<Arc<UserRecord>>> {
         Ok(self.snapshot().await?.users.clone())
     }
 
@@ -158,18 +176,13 @@ impl Database {
         Ok(snapshot.users.iter().map(|u| snapshot.user_v0(u)).collect())
     }
 
-    pub(super) async fn query_names_by_user(&self) -> sqlx::Result<HashMap<String, Vec<String>>> {
-        let rows: Vec<(String, String)> = sqlx::query_as(
-            "SELECT wu.user_id, w.name FROM workspaces_users wu \
-             JOIN workspaces w ON w.id = wu.workspace_id ORDER BY wu.inserted_at, wu.rowid",
+    /// Every membership as (user id, workspace id), in link order.
+    pub(super) async fn query_links(&self) -> sqlx::Result<Vec<(String, String)>> {
+        sqlx::query_as(
+            "SELECT user_id, workspace_id FROM workspaces_users ORDER BY inserted_at, rowid",
         )
         .fetch_all(self.pool())
-        .await?;
-        let mut by_user: HashMap<String, Vec<String>> = HashMap::new();
-        for (user_id, name) in rows {
-            by_user.entry(user_id).or_default().push(name);
-        }
-        Ok(by_user)
+        .await
     }
 
     /// Creates a user and links it to the named workspaces, all or nothing. A drawn id or an API

@@ -1,5 +1,7 @@
 //! Queries on workspaces and memberships.
 
+use std::sync::Arc;
+
 use sqlx::SqliteConnection;
 
 use super::users::{IdOrigin, MAX_ID_DRAWS};
@@ -31,22 +33,35 @@ pub(super) async fn insert_workspace(
         .map(drop)
 }
 
-/// Inserts one membership row (the one INSERT for memberships: API and fixtures).
+/// Inserts one membership row (the API's add).
 pub(super) async fn insert_membership(
     conn: &mut SqliteConnection,
     workspace_id: &str,
     user_id: &str,
     linked_at: &str,
 ) -> sqlx::Result<()> {
-    sqlx::query(
-        "INSERT INTO workspaces_users (workspace_id, user_id, inserted_at) VALUES (?, ?, ?)",
-    )
-    .bind(workspace_id)
-    .bind(user_id)
-    .bind(linked_at)
-    .execute(conn)
-    .await
-    .map(drop)
+    insert_memberships(conn, &[(workspace_id, user_id, linked_at)]).await
+}
+
+/// Inserts membership rows (workspace id, user id, link time) in order, in statements of
+/// [`ROWS_PER_INSERT`](super::users::ROWS_PER_INSERT): the one INSERT for memberships, used
+/// by the API and by fixtures.
+pub(super) async fn insert_memberships(
+    conn: &mut SqliteConnection,
+    links: &[(&str, &str, &str)],
+) -> sqlx::Result<()> {
+    for chunk in links.chunks(super::users::ROWS_PER_INSERT) {
+        let mut insert = sqlx::QueryBuilder::new(
+            "INSERT INTO workspaces_users (workspace_id, user_id, inserted_at) ",
+        );
+        insert.push_values(chunk, |mut row, (workspace_id, user_id, linked_at)| {
+            row.push_bind(*workspace_id)
+                .push_bind(*user_id)
+                .push_bind(*linked_at);
+        });
+        insert.build().execute(&mut *conn).await?;
+    }
+    Ok(())
 }
 
 impl Database {
@@ -144,7 +159,7 @@ impl Database {
     }
 
     /// The members of a workspace, in link order.
-    pub async fn members_of(&self, workspace_id: &str) -> sqlx::Result<Vec<UserRecord>> {
+    pub async fn members_of(&self, workspace_id: &str) -> sqlx::Result<Vec<Arc<UserRecord>>> {
         let ids: Vec<String> = sqlx::query_scalar(
             "SELECT user_id FROM workspaces_users WHERE workspace_id = ? \
              ORDER BY inserted_at, rowid",

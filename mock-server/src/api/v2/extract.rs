@@ -2,6 +2,8 @@
 //! (malformed JSON is 422 even without credentials), then the caller is authenticated (401),
 //! then path, query and body are validated together (422 with every error: path first).
 
+use std::sync::Arc;
+
 use axum::extract::{FromRequest, FromRequestParts, MatchedPath, Request};
 use axum::http::request::Parts;
 use axum::http::HeaderMap;
@@ -17,7 +19,7 @@ use crate::state::AppState;
 
 /// The authenticated caller, by 2.x's rules.
 #[derive(Debug, Clone)]
-pub struct Caller(pub UserRecord);
+pub struct Caller(pub Arc<UserRecord>);
 
 impl FromRequestParts<AppState> for Caller {
     type Rejection = ApiError;
@@ -30,7 +32,7 @@ impl FromRequestParts<AppState> for Caller {
 /// The backends in 2.8's order: an `X-Argilla-Api-Key` that names a user; else a bearer JWT
 /// (one that does not verify is `Invalid token`, even when it is an API key); else 401. Unlike
 /// 1.x, an unknown key does not decide: a valid token after it still authenticates.
-async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<UserRecord, ApiError> {
+async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Arc<UserRecord>, ApiError> {
     let key = headers
         .get(API_KEY_HEADER)
         .and_then(|v| std::str::from_utf8(v.as_bytes()).ok())
@@ -102,7 +104,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Ids {
 /// errors the handler reports together with the body's).
 #[derive(Debug)]
 pub struct WithBody {
-    pub caller: UserRecord,
+    pub caller: Arc<UserRecord>,
     pub ids: Result<Vec<Uuid>, Vec<ErrorItem2>>,
     pub body: JsonBody,
 }

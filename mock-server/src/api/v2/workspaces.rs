@@ -10,7 +10,7 @@ use super::workspaces_json;
 use crate::api::not_found;
 use crate::db::{IdOrigin, WorkspaceCreated};
 use crate::error::{ApiError, ApiResult};
-use crate::models::{now_timestamp, Items, UserRecord, UserV2, Workspace};
+use crate::models::{now_timestamp, Items, UserV2, Workspace};
 use crate::policy::{require_owner, require_owner_or_admin_member, require_owner_or_member};
 use crate::state::AppState;
 
@@ -99,7 +99,7 @@ pub async fn members(
     not_found::existing_workspace(&state, &id).await?;
     let members = state.db.members_of(&id).await?;
     Ok(Json(Items {
-        items: members.iter().map(UserRecord::to_v2).collect(),
+        items: members.iter().map(|u| u.to_v2()).collect(),
     }))
 }
 
