@@ -173,7 +173,7 @@ impl Fixtures {
         let mut usernames = HashSet::new();
         let mut user_ids = HashSet::new();
         let mut api_keys = HashSet::new();
-        for (i, entry) in parsed.users.into_iter().enumerate() {
+        for (i, mut entry) in parsed.users.into_iter().enumerate() {
             let place =
                 |field: &str| format!("entry users[{i}] ({:?}), field `{field}`", entry.username);
             if entry.username.is_empty() {
@@ -186,14 +186,14 @@ impl Fixtures {
             if !user_ids.insert(id.clone()) {
                 return Err(fail(place("id"), "is used by an earlier user".into()));
             }
-            let api_key = entry.api_key.clone().unwrap_or_else(|| ids.api_key());
+            let api_key = entry.api_key.take().unwrap_or_else(|| ids.api_key());
             if api_key.is_empty() {
                 return Err(fail(place("api_key"), "must not be empty".into()));
             }
             if !api_keys.insert(api_key.clone()) {
                 return Err(fail(place("api_key"), "is used by an earlier user".into()));
             }
-            let password_hash = match (&entry.password, &entry.password_hash) {
+            let password_hash = match (&entry.password, entry.password_hash.take()) {
                 (Some(_), Some(_)) => {
                     return Err(fail(
                         place("password"),
@@ -209,13 +209,13 @@ impl Fixtures {
                 (Some(plain), None) => security::hash_password(plain)
                     .map_err(|e| fail(place("password"), format!("cannot be hashed: {e}")))?,
                 (None, Some(hash)) => {
-                    if !security::is_bcrypt_hash(hash) {
+                    if !security::is_bcrypt_hash(&hash) {
                         return Err(fail(
                             place("password_hash"),
                             "is not a bcrypt hash ($2a$/$2b$/$2y$)".into(),
                         ));
                     }
-                    hash.clone()
+                    hash
                 }
             };
             let mut linked = Vec::new();
@@ -255,6 +255,29 @@ impl Fixtures {
             });
         }
         Ok(Fixtures { workspaces, users })
+    }
+
+    /// The length of every text the fixtures hold: about what they take in a database
+    /// (SQLite stores the text once in the row and again in each index it is part of).
+    pub fn text_bytes(&self) -> usize {
+        let workspaces: usize = (self.workspaces.iter())
+            .map(|w| w.id.len() + w.name.len() + w.inserted_at.len() + w.updated_at.len())
+            .sum();
+        let users: usize = (self.users.iter())
+            .map(|u| {
+                let r = &u.record;
+                r.id.len()
+                    + r.first_name.len()
+                    + r.last_name.as_ref().map_or(0, String::len)
+                    + r.username.len()
+                    + r.api_key.len()
+                    + r.inserted_at.len()
+                    + r.updated_at.len()
+                    + u.password_hash.len()
+                    + u.workspaces.len() * (36 + 36 + 26)
+            })
+            .sum();
+        workspaces + users
     }
 
     /// The key printed at start-up as `ARGILLA_API_KEY`: the user `argilla` if there is one

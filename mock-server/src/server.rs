@@ -212,7 +212,8 @@ async fn start(config: &Config, fixtures_json: Option<&str>) -> anyhow::Result<M
     let addr = listener.local_addr()?;
     let (shutdown, stopped) = oneshot::channel::<()>();
     let task = tokio::spawn(crate::serve::serve(listener, core.clone(), stopped));
-    tracing::info!(%addr, database = %config.database, "argilla-mock listening");
+    let database = core.root.state.db.url();
+    tracing::info!(%addr, %database, "argilla-mock listening");
     Ok(MockServer {
         addr,
         api_key,

@@ -22,7 +22,7 @@ use axum::Router;
 use tokio::sync::OnceCell;
 
 use crate::api;
-use crate::db::{Database, Image, IN_MEMORY};
+use crate::db::{Database, Image, IN_MEMORY, TEMPORARY};
 use crate::fixtures::Fixtures;
 use crate::ids::IdSource;
 use crate::profile::Profile;
@@ -116,6 +116,7 @@ impl Instance {
             Start::Image { copy: Some(db) } => db,
             Start::Image { copy: None } => Database::from_image(&*fixtures.image().await?).await?,
             Start::Database(url) => {
+                let url = storage_for(url, &fixtures.fixtures);
                 let db = Database::open(url).await?;
                 if db.is_empty().await? {
                     db.replace_all(&fixtures.fixtures, false).await?;
@@ -182,6 +183,23 @@ impl Instance {
     }
 }
 
+/// The most fixture text (see [`Fixtures::text_bytes`]) the default instance keeps in memory.
+/// Above it, the default in-memory database is a temporary one instead: SQLite keeps 2 MiB
+/// of it in memory and the rest in an unlinked file, so 100,000 users cost the snapshot's
+/// memory, not that and SQLite's 55 MB besides. Resets then rewrite the rows (seconds for
+/// 100,000 users) instead of restoring an image (which would be in memory again).
+const MAX_IN_MEMORY_FIXTURE_BYTES: usize = 8 << 20;
+
+/// The database the default instance opens for `url`: [`TEMPORARY`] for [`IN_MEMORY`] when
+/// the fixtures are large, else `url` itself.
+fn storage_for<'a>(url: &'a str, fixtures: &Fixtures) -> &'a str {
+    if url == IN_MEMORY && fixtures.text_bytes() > MAX_IN_MEMORY_FIXTURE_BYTES {
+        TEMPORARY
+    } else {
+        url
+    }
+}
+
 /// The largest fixture image a copy is made of ahead of time (the default fixtures' is tens
 /// of KiB: a few SQLite pages per table and index; 100,000 users make about 54 MB).
 const MAX_SPARE_IMAGE_BYTES: usize = 8 << 20;
@@ -226,6 +244,10 @@ impl MockCore {
             &journal,
         )
         .await?;
+        // Read the snapshot now, not on the first request (a second for 100,000 users), and
+        // give back what loading and seeding freed.
+        root.state.db.snapshot().await?;
+        crate::memory::release_free_memory();
         Ok(MockCore {
             options,
             fixtures,

@@ -24,11 +24,22 @@ pub use workspaces::WorkspaceCreated;
 /// The database URL used when none is given: a private in-memory database.
 pub const IN_MEMORY: &str = "sqlite::memory:";
 
+/// A private temporary database (SQLite's empty file name): like [`IN_MEMORY`] it is nobody
+/// else's and gone when the server stops, but SQLite keeps only its page cache (2 MiB by
+/// default) in memory and the rest in an unlinked temporary file. What a large fixture set is
+/// kept in, so memory does not grow with the data (see `control::Instance::open`).
+pub const TEMPORARY: &str = "sqlite:";
+
+/// The SQLite page cache of a temporary database, in KiB (SQLite's default for files).
+const TEMPORARY_CACHE_KIB: i64 = 2048;
+
 #[derive(Debug, Clone)]
 pub struct Database {
     pool: SqlitePool,
     cache: std::sync::Arc<snapshot::SnapshotCache>,
     in_memory: bool,
+    /// The URL it was opened with.
+    url: std::sync::Arc<str>,
 }
 
 impl Database {
@@ -49,6 +60,11 @@ impl Database {
         Ok(db)
     }
 
+    /// The URL it was opened with ([`TEMPORARY`] for a large default fixture set).
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
     /// Whether this is a private in-memory database (what images are taken of and restored to).
     pub fn in_memory(&self) -> bool {
         self.in_memory
@@ -61,7 +77,13 @@ impl Database {
             .create_if_missing(true)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(5));
-        if !in_memory {
+        if url == TEMPORARY {
+            // Nothing of it outlives the process, so nothing needs syncing; the rollback
+            // journal stays (failed creates roll back), in a temporary file of its own.
+            options = options
+                .synchronous(SqliteSynchronous::Off)
+                .pragma("cache_size", format!("-{TEMPORARY_CACHE_KIB}"));
+        } else if !in_memory {
             // WAL with synchronous=NORMAL: an acknowledged write survives the process being
             // killed (it is in the WAL, in the OS cache); only a power loss could undo it.
             options = options
@@ -81,6 +103,7 @@ impl Database {
             pool,
             cache: Default::default(),
             in_memory,
+            url: url.into(),
         })
     }
 
@@ -131,4 +154,36 @@ enum Attempt<T> {
 /// Whether an error is the violation of a UNIQUE or PRIMARY KEY constraint.
 pub(crate) fn is_unique_violation(e: &sqlx::Error) -> bool {
     matches!(e, sqlx::Error::Database(db) if db.is_unique_violation())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_temporary_database_is_private_and_keeps_what_is_written() {
+        let (a, b) = (
+            Database::open(TEMPORARY).await,
+            Database::open(TEMPORARY).await,
+        );
+        let (a, b) = (a.expect("open a"), b.expect("open b"));
+        assert!(
+            !a.in_memory(),
+            "reset rewrites rows, no image is restored into it"
+        );
+        sqlx::query("INSERT INTO workspaces VALUES ('w', 'w', 't', 't')")
+            .execute(a.pool())
+            .await
+            .expect("insert");
+        assert!(!a.is_empty().await.expect("count"));
+        assert!(
+            b.is_empty().await.expect("count"),
+            "each one is its own database"
+        );
+        let (kib,): (i64,) = sqlx::query_as("PRAGMA cache_size")
+            .fetch_one(a.pool())
+            .await
+            .expect("pragma");
+        assert_eq!(kib, -TEMPORARY_CACHE_KIB);
+    }
 }

@@ -12,6 +12,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use axum::body::Bytes;
+use futures_util::TryStreamExt;
 use hashbrown::HashTable;
 
 use crate::fixtures::Fixtures;
@@ -111,54 +112,27 @@ impl KnownUsers for Either<'_> {
 }
 
 impl Snapshot {
-    /// A snapshot of these rows: users (oldest first), workspaces (oldest first) and links
-    /// (user id, workspace id, in link order). A user equal to one `known` has is shared.
-    pub(crate) fn new(
-        rows: Vec<UserRecord>,
-        workspaces: Vec<Workspace>,
-        links: Vec<(String, String)>,
-        known: Option<&dyn KnownUsers>,
-    ) -> Snapshot {
-        let users: Vec<Arc<UserRecord>> = rows
-            .into_iter()
-            .map(|row| match known.and_then(|k| k.same_as(&row)) {
-                Some(same) => same.clone(),
-                None => Arc::new(row),
-            })
-            .collect();
-        let (by_key, by_name, by_id) = (
-            Index::of(&users, key_of),
-            Index::of(&users, name_of),
-            Index::of(&users, id_of),
-        );
-        let workspace_rows: HashMap<&str, u32> = workspaces
-            .iter()
-            .enumerate()
-            .map(|(i, w)| (w.id.as_str(), i as u32))
-            .collect();
-        let mut linked: Vec<Vec<u32>> = vec![Vec::new(); users.len()];
-        for (user_id, workspace_id) in &links {
-            let user = by_id
-                .rows
-                .find(by_id.hasher.hash_one(user_id.as_str()), |&i| {
-                    users[i as usize].id == *user_id
-                });
-            if let (Some(&user), Some(&workspace)) =
-                (user, workspace_rows.get(workspace_id.as_str()))
-            {
-                linked[user as usize].push(workspace);
-            }
-        }
-        let links = linked.into_iter().map(Vec::into_boxed_slice).collect();
+    /// A snapshot of these users and workspaces (each oldest first), with no links yet.
+    fn unlinked(users: Vec<Arc<UserRecord>>, workspaces: Vec<Workspace>) -> Snapshot {
         Snapshot {
+            by_key: Index::of(&users, key_of),
+            by_name: Index::of(&users, name_of),
+            by_id: Index::of(&users, id_of),
+            links: vec![Box::default(); users.len()],
             users,
-            by_key,
-            by_name,
-            by_id,
             workspaces,
-            links,
             ..Snapshot::default()
         }
+    }
+
+    /// The row of the user with this id.
+    fn row_of(&self, id: &str) -> Option<usize> {
+        let hash = self.by_id.hasher.hash_one(id);
+        let row = self
+            .by_id
+            .rows
+            .find(hash, |&i| self.users[i as usize].id == id);
+        row.map(|&i| i as usize)
     }
 
     /// The fixtures' users, found by id only: what a snapshot of a database just seeded with
@@ -184,19 +158,14 @@ impl Snapshot {
 
     /// The names of the workspaces a user is linked to, in link order.
     fn names_of(&self, user_id: &str) -> Vec<String> {
-        let row = self
-            .by_id
-            .rows
-            .find(self.by_id.hasher.hash_one(user_id), |&i| {
-                self.users[i as usize].id == user_id
-            });
-        row.map(|&i| {
-            self.links[i as usize]
-                .iter()
-                .map(|&w| self.workspaces[w as usize].name.clone())
-                .collect()
-        })
-        .unwrap_or_default()
+        self.row_of(user_id)
+            .map(|row| {
+                self.links[row]
+                    .iter()
+                    .map(|&w| self.workspaces[w as usize].name.clone())
+                    .collect()
+            })
+            .unwrap_or_default()
     }
 
     /// A user as the v0 API shows it: with the names of the workspaces it is linked to. The one
@@ -322,10 +291,35 @@ impl Database {
         &self,
         known: Option<&dyn KnownUsers>,
     ) -> sqlx::Result<Snapshot> {
-        let users = self.query_users().await?;
+        // Row by row: reading all rows first would hold 100,000 users twice, and leave the
+        // allocator with the holes of the copies that are dropped for shared ones.
+        let mut users = Vec::new();
+        let mut rows = self.users_oldest_first();
+        while let Some(row) = rows.try_next().await? {
+            users.push(match known.and_then(|k| k.same_as(&row)) {
+                Some(same) => same.clone(),
+                None => Arc::new(row),
+            });
+        }
+        drop(rows);
         let workspaces = self.query_workspaces().await?;
-        let links = self.query_links().await?;
-        Ok(Snapshot::new(users, workspaces, links, known))
+        let mut snapshot = Snapshot::unlinked(users, workspaces);
+        let workspace_rows: HashMap<String, u32> = (snapshot.workspaces.iter())
+            .enumerate()
+            .map(|(i, w)| (w.id.clone(), i as u32))
+            .collect();
+        let mut linked: Vec<Vec<u32>> = vec![Vec::new(); snapshot.users.len()];
+        let mut links = self.links_in_order();
+        while let Some((user_id, workspace_id)) = links.try_next().await? {
+            if let (Some(user), Some(&workspace)) =
+                (snapshot.row_of(&user_id), workspace_rows.get(&workspace_id))
+            {
+                linked[user].push(workspace);
+            }
+        }
+        drop(links);
+        snapshot.links = linked.into_iter().map(Vec::into_boxed_slice).collect();
+        Ok(snapshot)
     }
 
     /// The last snapshot built, current or not.

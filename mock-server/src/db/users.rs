@@ -2,6 +2,7 @@
 
 use std::sync::Arc;
 
+use futures_util::stream::BoxStream;
 use sqlx::SqliteConnection;
 
 use super::workspaces::insert_membership;
@@ -157,12 +158,13 @@ impl Database {
         Ok(self.snapshot().await?.users.clone())
     }
 
-    pub(super) async fn query_users(&self) -> sqlx::Result<Vec<UserRecord>> {
-        sqlx::query_as(&format!(
-            "SELECT {USER_COLUMNS} FROM users ORDER BY inserted_at, rowid"
-        ))
-        .fetch_all(self.pool())
-        .await
+    /// Every user, oldest first, one row at a time.
+    pub(super) fn users_oldest_first(&self) -> BoxStream<'_, sqlx::Result<UserRecord>> {
+        sqlx::query_as(
+            "SELECT id, first_name, last_name, username, role, api_key, inserted_at, updated_at \
+             FROM users ORDER BY inserted_at, rowid",
+        )
+        .fetch(self.pool())
     }
 
     /// A user as the v0 API shows it (see [`Snapshot::user_v0`](super::snapshot)).
@@ -176,13 +178,12 @@ impl Database {
         Ok(snapshot.users.iter().map(|u| snapshot.user_v0(u)).collect())
     }
 
-    /// Every membership as (user id, workspace id), in link order.
-    pub(super) async fn query_links(&self) -> sqlx::Result<Vec<(String, String)>> {
+    /// Every membership as (user id, workspace id), in link order, one row at a time.
+    pub(super) fn links_in_order(&self) -> BoxStream<'_, sqlx::Result<(String, String)>> {
         sqlx::query_as(
             "SELECT user_id, workspace_id FROM workspaces_users ORDER BY inserted_at, rowid",
         )
-        .fetch_all(self.pool())
-        .await
+        .fetch(self.pool())
     }
 
     /// Creates a user and links it to the named workspaces, all or nothing. A drawn id or an API
