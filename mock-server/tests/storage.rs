@@ -137,3 +137,34 @@ async fn a_bad_fixture_file_stops_start_up_naming_file_entry_and_field() -> Test
     std::fs::remove_dir_all(dir)?;
     Ok(())
 }
+
+/// `sqlite:` (SQLite's empty file name) is what a large fixture set is kept in when no database
+/// is given: a private temporary database, seeded by copying a template's pages.
+#[tokio::test]
+async fn a_temporary_database_is_seeded_and_reset_from_the_fixtures_template() -> TestResult {
+    let app = TestApp::with_config(Config {
+        database: "sqlite:".into(),
+        ..Config::default()
+    })
+    .await;
+    let fixtures = app.usernames().await;
+    assert!(fixtures.contains(&"argilla".to_owned()), "{fixtures:?}");
+    app.create_user("temporary", "annotator", &["team"]).await;
+    app.delete(&format!("/api/users/{BOB_ID}"), Some(OWNER_KEY))
+        .await;
+    assert_ne!(app.usernames().await, fixtures);
+
+    app.server.reset().await?;
+    assert_eq!(app.usernames().await, fixtures, "back to the fixtures");
+    app.create_user("after-reset", "annotator", &["team"]).await;
+    let me = app.get("/api/me", Some(OWNER_KEY)).await;
+    assert_eq!(me.status(), 200);
+
+    let other = TestApp::with_config(Config {
+        database: "sqlite:".into(),
+        ..Config::default()
+    })
+    .await;
+    assert_eq!(other.usernames().await, fixtures, "each server has its own");
+    Ok(())
+}

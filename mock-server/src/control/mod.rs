@@ -68,6 +68,9 @@ pub struct Instance {
 struct Prepared {
     fixtures: Fixtures,
     image: OnceCell<Arc<Image>>,
+    /// For fixtures too large to keep in memory: a temporary database seeded with them once,
+    /// which the default instance starts as and is reset to by copying its pages.
+    template: OnceCell<Database>,
 }
 
 impl Prepared {
@@ -75,7 +78,34 @@ impl Prepared {
         Arc::new(Prepared {
             fixtures,
             image: OnceCell::new(),
+            template: OnceCell::new(),
         })
+    }
+
+    /// The template database, seeded on first use.
+    async fn template(&self) -> anyhow::Result<&Database> {
+        self.template
+            .get_or_try_init(|| async {
+                let template = Database::open(TEMPORARY).await?;
+                // It is only ever read whole, page after page, by the copy: a small cache will do.
+                sqlx::query("PRAGMA cache_size = -256")
+                    .execute(template.pool())
+                    .await?;
+                template.replace_all(&self.fixtures, false).await?;
+                anyhow::Ok(template)
+            })
+            .await
+    }
+
+    /// Makes `db` (a [`TEMPORARY`] one) a copy of the template.
+    async fn copy_into(&self, db: &Database) -> anyhow::Result<()> {
+        db.copy_from(self.template().await?).await?;
+        db.seeded_with(&self.fixtures);
+        // As at start-up: the snapshot read now (not by the next request), and what the copy
+        // and the old snapshot freed given back, so resets do not grow the process.
+        db.snapshot().await?;
+        crate::memory::release_free_memory();
+        Ok(())
     }
 
     /// The image, made on first use in a database of its own, so no request can land in it
@@ -118,7 +148,9 @@ impl Instance {
             Start::Database(url) => {
                 let url = storage_for(url, &fixtures.fixtures);
                 let db = Database::open(url).await?;
-                if db.is_empty().await? {
+                if url == TEMPORARY {
+                    fixtures.copy_into(&db).await?;
+                } else if db.is_empty().await? {
                     db.replace_all(&fixtures.fixtures, false).await?;
                 } else {
                     tracing::info!(database = %url, "database has data: fixtures not applied");
@@ -153,12 +185,15 @@ impl Instance {
     /// restarted when seeded. Fault rules and the journal are left alone.
     ///
     /// An in-memory instance restores the fixtures' image (made on first use), which is
-    /// several times quicker than deleting and inserting every row; a file database is
+    /// several times quicker than deleting and inserting every row; a temporary one (large
+    /// fixtures) becomes a copy of the fixtures' template database again; a file database is
     /// rewritten row by row, in one transaction.
     pub async fn reset(&self) -> anyhow::Result<()> {
         let prepared = self.current_fixtures();
         if self.state.db.in_memory() {
             self.state.db.restore(&*prepared.image().await?).await?;
+        } else if self.state.db.url() == TEMPORARY {
+            prepared.copy_into(&self.state.db).await?;
         } else {
             self.state.db.replace_all(&prepared.fixtures, true).await?;
         }
@@ -365,4 +400,31 @@ pub fn is_valid_namespace(name: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-'))
         && name != "."
         && name != ".."
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_large_fixtures_move_the_default_database_out_of_memory() {
+        let small = Fixtures::default_fixtures(&IdSource::random()).expect("fixtures");
+        assert_eq!(storage_for(IN_MEMORY, &small), IN_MEMORY);
+        let one = small.users[0].clone();
+        let per_user = Fixtures {
+            workspaces: vec![],
+            users: vec![one.clone()],
+        }
+        .text_bytes();
+        let large = Fixtures {
+            workspaces: vec![],
+            users: vec![one; MAX_IN_MEMORY_FIXTURE_BYTES / per_user + 1],
+        };
+        assert_eq!(storage_for(IN_MEMORY, &large), TEMPORARY);
+        assert_eq!(
+            storage_for("sqlite:mock.db", &large),
+            "sqlite:mock.db",
+            "a file stays"
+        );
+    }
 }

@@ -97,3 +97,38 @@ impl Database {
         Ok(())
     }
 }
+
+impl Database {
+    /// Makes this database a page-for-page copy of `source`, with SQLite's online backup: how
+    /// a temporary database is reset to a template seeded once (for 100,000 users, copying
+    /// pages instead of writing 200,000 rows again). Both connections are held throughout, so
+    /// no request sees either half-copied.
+    pub async fn copy_from(&self, source: &Database) -> anyhow::Result<()> {
+        let mut from = source.pool().acquire().await?;
+        let mut to = self.pool().acquire().await?;
+        // Prepared statements of the replaced content must not outlive it.
+        to.clear_cached_statements().await?;
+        let mut from_handle = from.lock_handle().await?;
+        let mut to_handle = to.lock_handle().await?;
+        let src = from_handle.as_raw_handle().as_ptr();
+        let dst = to_handle.as_raw_handle().as_ptr();
+        // SAFETY: `src` and `dst` are two distinct open connections lent to us alone while
+        // their handles live; `MAIN` is NUL-terminated. The backup object is used only below
+        // and finished exactly once, whatever the step returned.
+        let (step, finish) = unsafe {
+            let backup = ffi::sqlite3_backup_init(dst, MAIN.as_ptr(), src, MAIN.as_ptr());
+            if backup.is_null() {
+                bail!(
+                    "sqlite3_backup_init failed with code {}",
+                    ffi::sqlite3_errcode(dst)
+                );
+            }
+            let step = ffi::sqlite3_backup_step(backup, -1);
+            (step, ffi::sqlite3_backup_finish(backup))
+        };
+        if step != ffi::SQLITE_DONE || finish != ffi::SQLITE_OK {
+            bail!("copying the template database failed (step {step}, finish {finish})");
+        }
+        Ok(())
+    }
+}

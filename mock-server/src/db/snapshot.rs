@@ -76,8 +76,10 @@ pub(crate) struct Snapshot {
     by_id: Index,
     /// Oldest first.
     pub workspaces: Vec<Workspace>,
-    /// Per user (same rows as `users`): its workspaces as rows of `workspaces`, in link order.
-    links: Vec<Box<[u32]>>,
+    /// Each user's workspaces as rows of `workspaces`, in link order: those of user `i` are
+    /// `linked[link_starts[i]..link_starts[i + 1]]` (two vectors in all, not one per user).
+    link_starts: Vec<u32>,
+    linked: Vec<u32>,
     /// `GET /api/users`, serialised once per snapshot.
     users_json: OnceLock<Bytes>,
     /// `GET /api/v1/users`, serialised once per snapshot.
@@ -118,7 +120,7 @@ impl Snapshot {
             by_key: Index::of(&users, key_of),
             by_name: Index::of(&users, name_of),
             by_id: Index::of(&users, id_of),
-            links: vec![Box::default(); users.len()],
+            link_starts: vec![0; users.len() + 1],
             users,
             workspaces,
             ..Snapshot::default()
@@ -159,9 +161,12 @@ impl Snapshot {
     /// The names of the workspaces a user is linked to, in link order.
     fn names_of(&self, user_id: &str) -> Vec<String> {
         self.row_of(user_id)
-            .map(|row| {
-                self.links[row]
-                    .iter()
+            .and_then(|row| {
+                let (start, end) = (*self.link_starts.get(row)?, *self.link_starts.get(row + 1)?);
+                self.linked.get(start as usize..end as usize)
+            })
+            .map(|rows| {
+                rows.iter()
                     .map(|&w| self.workspaces[w as usize].name.clone())
                     .collect()
             })
@@ -276,12 +281,14 @@ impl Database {
 
     async fn build_snapshot(&self) -> sqlx::Result<Snapshot> {
         let previous = self.cached_any();
+        // Taken, not cloned: once a snapshot shares the fixtures' users, the next ones share
+        // them through it (until a reset or new fixtures seed again).
         let seed = self
             .cache
             .seed
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .clone();
+            .take();
         let known = Either(previous.as_deref(), seed.as_deref());
         self.read_snapshot(Some(&known)).await
     }
@@ -308,17 +315,25 @@ impl Database {
             .enumerate()
             .map(|(i, w)| (w.id.clone(), i as u32))
             .collect();
-        let mut linked: Vec<Vec<u32>> = vec![Vec::new(); snapshot.users.len()];
+        let mut pairs: Vec<(u32, u32)> = Vec::new();
         let mut links = self.links_in_order();
         while let Some((user_id, workspace_id)) = links.try_next().await? {
             if let (Some(user), Some(&workspace)) =
                 (snapshot.row_of(&user_id), workspace_rows.get(&workspace_id))
             {
-                linked[user].push(workspace);
+                pairs.push((user as u32, workspace));
             }
         }
         drop(links);
-        snapshot.links = linked.into_iter().map(Vec::into_boxed_slice).collect();
+        // Stable: each user's links keep their order.
+        pairs.sort_by_key(|&(user, _)| user);
+        for &(user, _) in &pairs {
+            snapshot.link_starts[user as usize + 1] += 1;
+        }
+        for i in 1..snapshot.link_starts.len() {
+            snapshot.link_starts[i] += snapshot.link_starts[i - 1];
+        }
+        snapshot.linked = pairs.into_iter().map(|(_, workspace)| workspace).collect();
         Ok(snapshot)
     }
 
