@@ -5,7 +5,7 @@
 //! outages do: a TCP reset, a connection closed with no answer. So connections are served by
 //! hyper directly, and a response carrying a [`ConnectionFault`] (from the control layer) is not
 //! sent: the connection is cut instead. Everything else about a request is decided by
-//! [`control::app`](crate::control::app).
+//! [`control::answer`](crate::control::answer).
 //!
 //! HTTP/1 only, as the real server (uvicorn) speaks: hyper's header timer then covers every
 //! connection from its first byte, including one that sends a few bytes and stops.
@@ -22,7 +22,6 @@ use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::oneshot;
-use tower::ServiceExt;
 
 use crate::control::{self, ConnectionFault, MockCore};
 
@@ -38,7 +37,6 @@ pub async fn serve(listener: TcpListener, core: Arc<MockCore>, stop: oneshot::Re
         // Runs while hyper waits for a request's head: the first one, and the next one on a
         // kept-alive connection (so idle connections are closed too).
         .header_read_timeout(read_timeout);
-    let app = control::app(core);
     let graceful = GracefulShutdown::new();
     tokio::pin!(stop);
     loop {
@@ -59,11 +57,11 @@ pub async fn serve(listener: TcpListener, core: Arc<MockCore>, stop: oneshot::Re
             continue;
         };
         let socket = Arc::new(socket);
-        let app = app.clone();
+        let core = core.clone();
         let service = hyper::service::service_fn(move |request: Request<Incoming>| {
-            let app = app.clone();
+            let core = core.clone();
             let socket = socket.clone();
-            async move { answer_or_cut(app, request.map(Body::new), &socket).await }
+            async move { answer_or_cut(core, request.map(Body::new), &socket).await }
         });
         let connection = builder.serve_connection(TokioIo::new(stream), service);
         let watched = graceful.watch(connection);
@@ -86,14 +84,11 @@ pub async fn serve(listener: TcpListener, core: Arc<MockCore>, stop: oneshot::Re
 
 /// The app's answer, or the cut it asks for.
 async fn answer_or_cut(
-    app: axum::Router,
+    core: Arc<MockCore>,
     request: Request,
     socket: &std::net::TcpStream,
 ) -> Result<Response<Body>, ConnectionFault> {
-    let response = match app.oneshot(request).await {
-        Ok(response) => response,
-        Err(never) => match never {},
-    };
+    let response = control::answer(core, request).await;
     match response.extensions().get::<ConnectionFault>() {
         None => Ok(response),
         Some(&cut) => {

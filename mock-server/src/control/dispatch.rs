@@ -5,10 +5,9 @@
 use std::sync::Arc;
 use std::time::Instant;
 
-use axum::extract::{Request, State};
+use axum::extract::Request;
 use axum::http::{Method, Uri};
 use axum::response::{IntoResponse, Response};
-use axum::Router;
 use tower::ServiceExt;
 use tracing::Level;
 
@@ -17,17 +16,15 @@ use super::layer::ConnectionFault;
 use super::{is_valid_namespace, MockCore, NamespaceError};
 use crate::error::ApiError;
 
-/// The server as one service: [`dispatch`], logged once per request.
-pub fn app(core: Arc<MockCore>) -> Router {
-    Router::new().fallback(logged).with_state(core)
-}
-
 /// One INFO line per request (method, path, status or cut, latency). The path only: a query
 /// string may carry a credential; headers are not logged, so keys and tokens never reach the
 /// log. One event, not a span around the request: a span costs about as much again per
 /// request (see docs/performance.md), and the few warnings logged inside a request say what
 /// they are about themselves.
-async fn logged(core: State<Arc<MockCore>>, request: Request) -> Response {
+///
+/// The transport calls this directly for each request (no router in front: the paths it
+/// tells apart are two prefixes).
+pub async fn answer(core: Arc<MockCore>, request: Request) -> Response {
     if !tracing::enabled!(Level::INFO) {
         return dispatch(core, request).await;
     }
@@ -45,7 +42,7 @@ async fn logged(core: State<Arc<MockCore>>, request: Request) -> Response {
     response
 }
 
-async fn dispatch(State(core): State<Arc<MockCore>>, request: Request) -> Response {
+async fn dispatch(core: Arc<MockCore>, request: Request) -> Response {
     let (instance, inner_path) = match split_namespace(request.uri().path()) {
         Some((name, rest)) => {
             if !is_valid_namespace(name) {

@@ -43,13 +43,33 @@ impl<'a> Secrets<'a> {
 /// ending in `api-key`, `apikey`, `-key`, `token`, `secret`, `password` (`_` counts as `-`, any
 /// case), and `authorization`, `proxy-authorization`, `cookie`, `set-cookie`, `key`.
 pub fn is_secret_name(name: &str) -> bool {
-    let name = name.to_ascii_lowercase().replace('_', "-");
-    matches!(
-        name.as_str(),
-        "authorization" | "proxy-authorization" | "cookie" | "set-cookie" | "key"
-    ) || ["api-key", "apikey", "-key", "token", "secret", "password"]
-        .iter()
-        .any(|end| name.ends_with(end))
+    // Compared byte by byte, folded as described, without making a folded copy: this runs
+    // for every header of every request the journal keeps.
+    let fold = |b: &u8| match b {
+        b'_' => b'-',
+        b => b.to_ascii_lowercase(),
+    };
+    let name = name.as_bytes();
+    let is = |target: &str| name.len() == target.len() && name.iter().map(fold).eq(target.bytes());
+    let ends_with = |end: &str| {
+        name.len() >= end.len()
+            && name[name.len() - end.len()..]
+                .iter()
+                .map(fold)
+                .eq(end.bytes())
+    };
+    [
+        "authorization",
+        "proxy-authorization",
+        "cookie",
+        "set-cookie",
+        "key",
+    ]
+    .iter()
+    .any(|full| is(full))
+        || ["api-key", "apikey", "-key", "token", "secret", "password"]
+            .iter()
+            .any(|end| ends_with(end))
 }
 
 /// Body fields that are secrets though their names follow no rule above.

@@ -12,7 +12,7 @@ pub mod journal;
 mod layer;
 pub mod masking;
 
-pub use dispatch::app;
+pub use dispatch::answer;
 pub use layer::{ConnectionFault, ControlLayer, ControlService};
 
 use std::collections::HashMap;
