@@ -5,6 +5,10 @@
 //! sqlx's SQLite worker each query costs a thread round trip (~100 µs), so serving them from
 //! memory is what lets the mock approach a bare HTTP server's throughput. Writes go to SQLite
 //! as before and bump a generation counter; the next read rebuilds the copy in three queries.
+//!
+//! A rebuild keeps each unchanged user as the same shared record (`Arc<UserRecord>`) as the
+//! snapshot before it, and a database just seeded shares the fixtures' records: 100,000 users
+//! are held once, not once by the fixtures and again by each snapshot.
 
 use std::collections::HashMap;
 use std::hash::{BuildHasher, RandomState};
