@@ -274,6 +274,7 @@ impl Fixtures {
                     + r.inserted_at.len()
                     + r.updated_at.len()
                     + u.password_hash.len()
+                    // A membership row: workspace id, user id, link time.
                     + u.workspaces.len() * (36 + 36 + 26)
             })
             .sum();

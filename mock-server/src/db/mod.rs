@@ -169,7 +169,7 @@ mod tests {
         let (a, b) = (a.expect("open a"), b.expect("open b"));
         assert!(
             !a.in_memory(),
-            "reset rewrites rows, no image is restored into it"
+            "not in memory: resets copy a template, no image is restored into it"
         );
         sqlx::query("INSERT INTO workspaces VALUES ('w', 'w', 't', 't')")
             .execute(a.pool())

@@ -47,16 +47,27 @@ impl Index {
         Index { rows, hasher }
     }
 
+    /// The row of the user whose `field` is `value`.
+    fn row(
+        &self,
+        users: &[Arc<UserRecord>],
+        value: &str,
+        field: fn(&UserRecord) -> &str,
+    ) -> Option<usize> {
+        let hash = self.hasher.hash_one(value);
+        let row = self
+            .rows
+            .find(hash, |&i| field(&users[i as usize]) == value);
+        row.map(|&i| i as usize)
+    }
+
     fn find<'a>(
         &self,
         users: &'a [Arc<UserRecord>],
         value: &str,
         field: fn(&UserRecord) -> &str,
     ) -> Option<&'a Arc<UserRecord>> {
-        let hash = self.hasher.hash_one(value);
-        self.rows
-            .find(hash, |&i| field(&users[i as usize]) == value)
-            .map(|&i| &users[i as usize])
+        self.row(users, value, field).map(|i| &users[i])
     }
 }
 
@@ -73,7 +84,7 @@ fn id_of(user: &UserRecord) -> &str {
 #[derive(Debug, Default)]
 pub(crate) struct Snapshot {
     /// Oldest first (the order of `GET /api/users`). Shared with the snapshot before and with
-    /// the fixtures wherever a user is unchanged (see [`Snapshot::new`]).
+    /// the fixtures wherever a user is unchanged (see [`Database::read_snapshot`]).
     pub users: Vec<Arc<UserRecord>>,
     by_key: Index,
     by_name: Index,
@@ -92,31 +103,6 @@ pub(crate) struct Snapshot {
     me_json: Mutex<HashMap<String, Bytes>>,
 }
 
-/// Where a new snapshot may find users equal to the rows it reads, to share them instead of
-/// keeping a second copy: the snapshot it replaces, or the fixtures just written.
-pub(crate) trait KnownUsers: Sync {
-    /// A user equal to `row`, if this source has one.
-    fn same_as(&self, row: &UserRecord) -> Option<&Arc<UserRecord>>;
-}
-
-impl KnownUsers for Snapshot {
-    fn same_as(&self, row: &UserRecord) -> Option<&Arc<UserRecord>> {
-        self.by_id(&row.id).filter(|user| ***user == *row)
-    }
-}
-
-/// The previous snapshot first, then the fixtures the database was last seeded with (a user
-/// changed and then reset is equal to its fixture again, not to its previous self).
-struct Either<'a>(Option<&'a Snapshot>, Option<&'a Snapshot>);
-
-impl KnownUsers for Either<'_> {
-    fn same_as(&self, row: &UserRecord) -> Option<&Arc<UserRecord>> {
-        self.0
-            .and_then(|s| s.same_as(row))
-            .or_else(|| self.1.and_then(|s| s.same_as(row)))
-    }
-}
-
 impl Snapshot {
     /// A snapshot of these users and workspaces (each oldest first), with no links yet.
     fn unlinked(users: Vec<Arc<UserRecord>>, workspaces: Vec<Workspace>) -> Snapshot {
@@ -133,12 +119,7 @@ impl Snapshot {
 
     /// The row of the user with this id.
     fn row_of(&self, id: &str) -> Option<usize> {
-        let hash = self.by_id.hasher.hash_one(id);
-        let row = self
-            .by_id
-            .rows
-            .find(hash, |&i| self.users[i as usize].id == id);
-        row.map(|&i| i as usize)
+        self.by_id.row(&self.users, id, id_of)
     }
 
     /// The fixtures' users, found by id only: what a snapshot of a database just seeded with
@@ -150,6 +131,11 @@ impl Snapshot {
             users,
             ..Snapshot::default()
         }
+    }
+
+    /// This snapshot's user equal to `row`, to share instead of keeping a second copy.
+    fn same_as(&self, row: &UserRecord) -> Option<&Arc<UserRecord>> {
+        self.by_id(&row.id).filter(|user| ***user == *row)
     }
 
     pub fn by_key(&self, key: &str) -> Option<&Arc<UserRecord>> {
@@ -293,21 +279,25 @@ impl Database {
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .take();
-        let known = Either(previous.as_deref(), seed.as_deref());
-        self.read_snapshot(Some(&known)).await
+        self.read_snapshot(previous.as_deref(), seed.as_deref())
+            .await
     }
 
-    /// A snapshot read from the database, sharing the users `known` has.
-    pub(crate) async fn read_snapshot(
+    /// A snapshot read from the database. Each user equal to one of `previous` (the snapshot
+    /// it replaces) or else of `seed` (the fixtures last written: a user changed and then reset
+    /// is equal to its fixture again, not to its previous self) is shared with it.
+    async fn read_snapshot(
         &self,
-        known: Option<&dyn KnownUsers>,
+        previous: Option<&Snapshot>,
+        seed: Option<&Snapshot>,
     ) -> sqlx::Result<Snapshot> {
         // Row by row: reading all rows first would hold 100,000 users twice, and leave the
         // allocator with the holes of the copies that are dropped for shared ones.
         let mut users = Vec::new();
         let mut rows = self.users_oldest_first();
         while let Some(row) = rows.try_next().await? {
-            users.push(match known.and_then(|k| k.same_as(&row)) {
+            let known = previous.and_then(|s| s.same_as(&row));
+            users.push(match known.or_else(|| seed.and_then(|s| s.same_as(&row))) {
                 Some(same) => same.clone(),
                 None => Arc::new(row),
             });

@@ -1,6 +1,6 @@
 //! Queries on users and their workspace links.
 
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 
 use futures_util::stream::BoxStream;
 use sqlx::SqliteConnection;
@@ -160,11 +160,11 @@ impl Database {
 
     /// Every user, oldest first, one row at a time.
     pub(super) fn users_oldest_first(&self) -> BoxStream<'_, sqlx::Result<UserRecord>> {
-        sqlx::query_as(
-            "SELECT id, first_name, last_name, username, role, api_key, inserted_at, updated_at \
-             FROM users ORDER BY inserted_at, rowid",
-        )
-        .fetch(self.pool())
+        // A stream borrows its SQL for as long as it runs: made once, kept for good.
+        static SQL: LazyLock<String> = LazyLock::new(|| {
+            format!("SELECT {USER_COLUMNS} FROM users ORDER BY inserted_at, rowid")
+        });
+        sqlx::query_as(&SQL).fetch(self.pool())
     }
 
     /// A user as the v0 API shows it (see [`Snapshot::user_v0`](super::snapshot)).
