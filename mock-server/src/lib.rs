@@ -2,8 +2,8 @@
 //!
 //! [`MockServer::start`] (or [`MockServer::builder`], or [`spawn`] with a [`Config`]) starts a
 //! server on a free loopback port and returns its handle: the URL, the default API key, reset,
-//! fault rules and the request journal; dropping it stops the server. [`api::router`] is the bare
-//! Argilla API router. Behaviour follows the real Argilla 1.14 server, as recorded in
+//! fault rules and the request journal; dropping it stops the server. [`api::real_server`] is
+//! the bare Argilla API, without the mock's control layer. Behaviour follows the real Argilla 1.14 server, as recorded in
 //! `argilla-users-api.md` and checked by `scripts/parity.sh`.
 
 pub mod api;

@@ -1,22 +1,21 @@
-//! The real server's HTTP behaviour around the routes, in one service: HEAD, CORS, response
+//! The real server's HTTP behaviour around the routes, in one place: HEAD, CORS, response
 //! compression and `vary`, decided once per request.
 //!
-//! One hand-written service instead of a stack of `from_fn` middlewares: each of those boxed
-//! a future and cloned the service below it on every request, and the compression layer
-//! wrapped every body, also the small ones of clients that never ask for compression (see
-//! `docs/performance.md`).
+//! A plain `async fn` instead of a stack of tower middlewares: each layer boxed a future and
+//! cloned the service below it on every request, and the compression layer wrapped every
+//! body, also the small ones of clients that never ask for compression; the panic guard and
+//! the body limit wrapped every route (see `docs/performance.md`).
 
-use std::convert::Infallible;
-use std::future::Future;
-use std::pin::Pin;
-use std::task::{Context, Poll};
+use std::any::Any;
 
-use axum::extract::Request;
+use axum::body::Body;
+use axum::extract::{DefaultBodyLimit, Request};
 use axum::http::header::{ACCEPT_ENCODING, CONTENT_ENCODING, COOKIE, ORIGIN, VARY};
 use axum::http::{HeaderValue, Method};
 use axum::response::{IntoResponse, Response};
 use axum::Router;
-use tower::{Layer, Service, ServiceExt};
+use tower::{Layer, ServiceExt};
+use tower_http::catch_panic::{CatchPanic, CatchPanicLayer, ResponseForPanic};
 use tower_http::compression::predicate::SizeAbove;
 use tower_http::compression::{Compression, CompressionLayer};
 
@@ -25,16 +24,33 @@ use super::{v2, COMPRESS_FROM_BYTES};
 use crate::error::ApiError;
 use crate::profile::Profile;
 
+/// The routes, behind one guard that turns a panic into a 500 in Argilla's envelope: a bug
+/// costs one request, never the connection.
+type Routes = CatchPanic<Router, PanicAnswer>;
+
+/// The answer to a request whose handler panicked. A type of its own, not a function
+/// pointer: the compiler cannot prove a future holding such a pointer `Send`.
+#[derive(Debug, Clone, Copy)]
+struct PanicAnswer;
+
+impl ResponseForPanic for PanicAnswer {
+    type ResponseBody = Body;
+
+    fn response_for_panic(&mut self, _: Box<dyn Any + Send + 'static>) -> Response {
+        ApiError::Internal(anyhow::anyhow!("the mock hit an internal error")).into_response()
+    }
+}
+
 /// The routes behind the real server's middleware.
 #[derive(Clone)]
 pub struct RealServer {
     profile: Profile,
     /// For requests that ask for no compression: no compression wrapper at all.
-    plain: Router,
+    plain: Routes,
     /// 1.x compresses answers of [`COMPRESS_FROM_BYTES`] or more.
-    compress_1x: Compression<Router, SizeAbove>,
+    compress_1x: Compression<Routes, SizeAbove>,
     /// 2.8 compresses any answer with a body.
-    compress_2x: Compression<Router, SizeAbove>,
+    compress_2x: Compression<Routes, SizeAbove>,
 }
 
 impl std::fmt::Debug for RealServer {
@@ -47,6 +63,7 @@ impl std::fmt::Debug for RealServer {
 
 impl RealServer {
     pub fn new(profile: Profile, routes: Router) -> RealServer {
+        let routes: Routes = CatchPanicLayer::custom(PanicAnswer).layer(routes);
         let compression = |threshold: u16| {
             CompressionLayer::new()
                 .gzip(true)
@@ -83,31 +100,25 @@ impl RealServer {
     }
 }
 
-impl Service<Request> for RealServer {
-    type Response = Response;
-    type Error = Infallible;
-    type Future = Pin<Box<dyn Future<Output = Result<Response, Infallible>> + Send>>;
-
-    fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
-        // Routers are always ready; the one a request needs is cloned for it below.
-        Poll::Ready(Ok(()))
-    }
-
-    fn call(&mut self, mut request: Request) -> Self::Future {
+impl RealServer {
+    /// The answer to `request`, as the real server's middleware and routes give it.
+    pub async fn answer(&self, mut request: Request) -> Response {
         if request.method() == Method::HEAD {
-            let answer = self.head(&request);
-            return Box::pin(async move { Ok(answer) });
+            return self.head(&request);
         }
         // Starlette's CORS middleware is outermost in the real server: it answers a preflight
         // before any route (so no `allow` header from the router), and decorates every answer
         // to a request with an `Origin`.
         if let Some(answer) = preflight(request.method(), request.headers()) {
-            return Box::pin(async move { Ok(answer) });
+            return answer;
         }
         let origin = request
             .headers()
             .get(ORIGIN)
             .map(|origin| (origin.clone(), request.headers().contains_key(COOKIE)));
+        // The control layer has enforced the configured body limit; axum's own 2 MB default
+        // must not apply a second, different one.
+        DefaultBodyLimit::disable().apply(&mut request);
         // The compression layer below sees only the one coding the real server would pick.
         let coding = chosen_encoding(request.headers());
         let headers = request.headers_mut();
@@ -119,41 +130,30 @@ impl Service<Request> for RealServer {
                 headers.remove(ACCEPT_ENCODING);
             }
         }
-        let route = match coding {
-            None => Route::Plain(self.plain.clone()),
-            Some(_) if self.is_2x(request.uri().path()) => {
-                Route::Compressing(self.compress_2x.clone())
-            }
-            Some(_) => Route::Compressing(self.compress_1x.clone()),
-        };
-        Box::pin(async move {
-            let mut answer = match route {
-                Route::Plain(plain) => into_response(plain.oneshot(request).await),
-                Route::Compressing(compressing) => {
-                    let mut answer = into_response(compressing.oneshot(request).await);
-                    // The compression layer adds `vary: Accept-Encoding` to every answer it
-                    // could have compressed; the real server only to those it compressed.
-                    if !answer.headers().contains_key(CONTENT_ENCODING) {
-                        answer.headers_mut().remove(VARY);
-                    }
-                    answer
+        let mut answer = match coding {
+            None => into_response(self.plain.clone().oneshot(request).await),
+            Some(_) => {
+                let compressing = match self.is_2x(request.uri().path()) {
+                    true => self.compress_2x.clone(),
+                    false => self.compress_1x.clone(),
+                };
+                let mut answer = into_response(compressing.oneshot(request).await);
+                // The compression layer adds `vary: Accept-Encoding` to every answer it could
+                // have compressed; the real server only to those it compressed.
+                if !answer.headers().contains_key(CONTENT_ENCODING) {
+                    answer.headers_mut().remove(VARY);
                 }
-            };
-            if let Some((origin, has_cookie)) = origin {
-                allow_origin(origin, has_cookie, answer.headers_mut());
+                answer
             }
-            Ok(answer)
-        })
+        };
+        if let Some((origin, has_cookie)) = origin {
+            allow_origin(origin, has_cookie, answer.headers_mut());
+        }
+        answer
     }
 }
 
-/// Which of the routers a request goes to.
-enum Route {
-    Plain(Router),
-    Compressing(Compression<Router, SizeAbove>),
-}
-
-fn into_response<B>(answer: Result<axum::http::Response<B>, Infallible>) -> Response
+fn into_response<B>(answer: Result<axum::http::Response<B>, std::convert::Infallible>) -> Response
 where
     B: axum::body::HttpBody<Data = axum::body::Bytes> + Send + 'static,
     B::Error: Into<axum::BoxError>,

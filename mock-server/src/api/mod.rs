@@ -7,7 +7,7 @@ mod fallback;
 mod middleware;
 mod not_found;
 
-use middleware::RealServer;
+pub use middleware::RealServer;
 pub(crate) mod process;
 mod routes;
 mod v0;
@@ -19,7 +19,6 @@ pub use routes::RouteTable;
 
 use std::sync::OnceLock;
 
-use axum::extract::DefaultBodyLimit;
 use axum::extract::State;
 use axum::http::header::CONTENT_TYPE;
 use axum::http::{HeaderMap, Method, Uri};
@@ -27,9 +26,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use serde_json::Value;
-use tower_http::catch_panic::CatchPanicLayer;
 
-use crate::error::ApiError;
 use crate::profile::{Generations, V1_DEFAULT, V2_DEFAULT};
 use crate::state::AppState;
 
@@ -95,26 +92,19 @@ pub fn routes(generations: Generations) -> RouteTable {
     }
 }
 
-/// The whole API as a router, with the real server's middleware: CORS, compression, and the
-/// real server's answers for unknown paths and methods. Bodies arrive already read and bounded
-/// by the control layer (`control::ControlLayer`); requests are traced around it.
-pub fn router(state: AppState) -> Router {
+/// The whole API with the real server's middleware: CORS, compression, and the real server's
+/// answers for unknown paths and methods. Bodies arrive already read and bounded by the
+/// control layer (`control::Control`), which logs and records each request around it.
+pub fn real_server(state: AppState) -> RealServer {
     let routes = routes(state.profile.generations)
         .into_router()
         .merge(openapi_routes(state.profile.generations))
         .fallback(unrouted)
         .method_not_allowed_fallback(unrouted)
-        // The control layer has enforced the configured limit; axum's own 2 MB default must
-        // not apply a second, different one.
-        .layer(DefaultBodyLimit::disable())
-        // A bug must cost one request a 500 in Argilla's envelope, never the connection.
-        .layer(CatchPanicLayer::custom(|_| {
-            ApiError::Internal(anyhow::anyhow!("the mock hit an internal error")).into_response()
-        }))
         .with_state(state.clone());
     // Around the routing, not inside each route: a preflight answered there would get the
     // route's `allow` header from axum, which the real servers do not send.
-    Router::new().fallback_service(RealServer::new(state.profile.clone(), routes))
+    RealServer::new(state.profile.clone(), routes)
 }
 
 /// A request no route takes (unknown path, or a method the path does not serve), answered as

@@ -43,38 +43,39 @@ pub async fn answer(core: Arc<MockCore>, request: Request) -> Response {
 }
 
 async fn dispatch(core: Arc<MockCore>, request: Request) -> Response {
-    let (instance, inner_path) = match split_namespace(request.uri().path()) {
+    let (instance, request) = match split_namespace(request.uri().path()) {
         Some((name, rest)) => {
             if !is_valid_namespace(name) {
                 return ApiError::RouteNotFound.into_response();
             }
+            let rest = rest.to_owned();
             match core.namespace(name).await {
-                Ok(instance) => (instance, rest.to_owned()),
+                Ok(instance) => (instance, with_path(request, &rest)),
                 Err(NamespaceError::Full(max)) => {
                     return ApiError::TooManyNamespaces(max).into_response()
                 }
                 Err(NamespaceError::Open(e)) => return ApiError::Internal(e).into_response(),
             }
         }
-        None => (core.root.clone(), request.uri().path().to_owned()),
+        None => (core.root.clone(), request),
     };
     if !is_parsable_method(request.method()) {
         return ApiError::InvalidHttpRequest.into_response();
     }
-    let mut request = with_path(request, &inner_path);
-    let is_admin = inner_path == "/__mock" || inner_path.starts_with("/__mock/");
-    let answer = if core.options.admin_enabled && is_admin {
+    let path = request.uri().path();
+    let is_admin = path == "/__mock" || path.starts_with("/__mock/");
+    if core.options.admin_enabled && is_admin {
+        let mut request = request;
         request.extensions_mut().insert(AdminTarget {
             core: core.clone(),
             instance,
         });
-        core.admin.clone().oneshot(request).await
+        match core.admin.clone().oneshot(request).await {
+            Ok(response) => response,
+            Err(never) => match never {},
+        }
     } else {
-        instance.api.clone().oneshot(request).await
-    };
-    match answer {
-        Ok(response) => response,
-        Err(never) => match never {},
+        instance.api.answer(request).await
     }
 }
 
@@ -129,15 +130,14 @@ fn split_namespace(path: &str) -> Option<(&str, &str)> {
     }
 }
 
+/// The request with its path replaced (the query kept).
 fn with_path(mut request: Request, path: &str) -> Request {
-    if request.uri().path() != path {
-        let path_and_query = match request.uri().query() {
-            Some(q) => format!("{path}?{q}"),
-            None => path.to_owned(),
-        };
-        if let Ok(uri) = path_and_query.parse::<Uri>() {
-            *request.uri_mut() = uri;
-        }
+    let path_and_query = match request.uri().query() {
+        Some(q) => format!("{path}?{q}"),
+        None => path.to_owned(),
+    };
+    if let Ok(uri) = path_and_query.parse::<Uri>() {
+        *request.uri_mut() = uri;
     }
     request
 }

@@ -7,11 +7,7 @@
 //! answer the router can give: it is handed to the transport as a [`ConnectionFault`] extension
 //! on an otherwise empty response (see `serve.rs`).
 
-use std::convert::Infallible;
-use std::future::Future;
-use std::pin::Pin;
 use std::sync::Arc;
-use std::task::{Context, Poll};
 
 use axum::body::{Body, Bytes};
 use axum::extract::Request;
@@ -19,12 +15,11 @@ use axum::http::header::{ACCEPT_ENCODING, CONTENT_LENGTH};
 use axum::http::{HeaderValue, Method, Response};
 use axum::response::IntoResponse;
 use http_body_util::BodyExt;
-use tower::{Layer, Service, ServiceExt};
 
 use super::faults::{FaultBook, Outcome};
 use super::journal::{Journal, Recording};
 use super::masking::Secrets;
-use crate::api::cors_for_answer;
+use crate::api::{cors_for_answer, RealServer};
 use crate::db::Database;
 use crate::error::ApiError;
 use crate::extract::body_parse_error;
@@ -49,9 +44,9 @@ impl ConnectionFault {
     }
 }
 
-/// What the control layer of one instance works with.
+/// An instance's API behind its control layer: the journal, the body limit and the fault rules.
 #[derive(Debug)]
-struct Control {
+pub struct Control {
     /// `None` for the default instance.
     namespace: Option<String>,
     journal: Arc<Journal>,
@@ -59,79 +54,31 @@ struct Control {
     limits: BodyLimits,
     /// Whose API keys the journal masks.
     db: Database,
+    api: RealServer,
 }
 
-/// Wraps an instance's API router in the journal, the body limit and the fault rules.
-#[derive(Debug, Clone)]
-pub struct ControlLayer {
-    control: Arc<Control>,
-}
-
-impl ControlLayer {
+impl Control {
     pub fn new(
         namespace: Option<String>,
         journal: Arc<Journal>,
         faults: Arc<FaultBook>,
         limits: BodyLimits,
+        api: RealServer,
         db: Database,
-    ) -> Self {
-        ControlLayer {
-            control: Arc::new(Control {
-                namespace,
-                journal,
-                faults,
-                limits,
-                db,
-            }),
+    ) -> Control {
+        Control {
+            namespace,
+            journal,
+            faults,
+            limits,
+            db,
+            api,
         }
     }
-}
 
-impl<S> Layer<S> for ControlLayer {
-    type Service = ControlService<S>;
-
-    fn layer(&self, inner: S) -> Self::Service {
-        ControlService {
-            control: self.control.clone(),
-            inner,
-        }
-    }
-}
-
-/// The service [`ControlLayer`] makes.
-#[derive(Debug, Clone)]
-pub struct ControlService<S> {
-    control: Arc<Control>,
-    inner: S,
-}
-
-impl<S> Service<Request> for ControlService<S>
-where
-    S: Service<Request, Response = Response<Body>, Error = Infallible> + Clone + Send + 'static,
-    S::Future: Send + 'static,
-{
-    type Response = Response<Body>;
-    type Error = Infallible;
-    type Future = Pin<Box<dyn Future<Output = Result<Response<Body>, Infallible>> + Send>>;
-
-    fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
-        // The inner router is always ready; it is cloned per request below.
-        Poll::Ready(Ok(()))
-    }
-
-    fn call(&mut self, request: Request) -> Self::Future {
-        let control = self.control.clone();
-        let inner = self.inner.clone();
-        Box::pin(async move { Ok(control.handle(request, inner).await) })
-    }
-}
-
-impl Control {
-    async fn handle<S>(&self, request: Request, api: S) -> Response<Body>
-    where
-        S: Service<Request, Response = Response<Body>, Error = Infallible> + Send + 'static,
-        S::Future: Send + 'static,
-    {
+    /// The instance's answer to `request`, or the connection fault a rule asks for.
+    pub async fn answer(&self, request: Request) -> Response<Body> {
+        let api = &self.api;
         let (mut parts, body) = request.into_parts();
         // A key sent under any name is masked too: the journal needs the instance's keys.
         let keys = match self.journal.is_enabled() {
@@ -158,7 +105,9 @@ impl Control {
             .faults
             .pick(&parts.method, parts.uri.path(), &parts.headers)
         else {
-            let answer = call(api, Request::from_parts(parts, Body::from(bytes))).await;
+            let answer = api
+                .answer(Request::from_parts(parts, Body::from(bytes)))
+                .await;
             return recording.answered(answer);
         };
         recording.fault(plan.rule, plan.kind);
@@ -183,14 +132,18 @@ impl Control {
             Outcome::ConnectionReset => ConnectionFault::Reset.into_response(),
             Outcome::EmptyResponse => ConnectionFault::Empty.into_response(),
             Outcome::Continue => {
-                let answer = call(api, Request::from_parts(parts, Body::from(bytes))).await;
+                let answer = api
+                    .answer(Request::from_parts(parts, Body::from(bytes)))
+                    .await;
                 recording.answered(answer)
             }
             Outcome::MalformedBody => {
                 // The JSON must be cut, not a compressed stream: ask the API for a plain body.
                 parts.headers.remove(ACCEPT_ENCODING);
                 let is_head = parts.method == Method::HEAD;
-                let answer = call(api, Request::from_parts(parts, Body::from(bytes))).await;
+                let answer = api
+                    .answer(Request::from_parts(parts, Body::from(bytes)))
+                    .await;
                 // A HEAD answer has no body to cut.
                 let answer = if is_head {
                     answer
@@ -200,16 +153,6 @@ impl Control {
                 recording.answered(answer)
             }
         }
-    }
-}
-
-async fn call<S>(api: S, request: Request) -> Response<Body>
-where
-    S: Service<Request, Response = Response<Body>, Error = Infallible>,
-{
-    match api.oneshot(request).await {
-        Ok(response) => response,
-        Err(never) => match never {},
     }
 }
 

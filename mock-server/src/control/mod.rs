@@ -13,7 +13,7 @@ mod layer;
 pub mod masking;
 
 pub use dispatch::answer;
-pub use layer::{ConnectionFault, ControlLayer, ControlService};
+pub use layer::{ConnectionFault, Control};
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, RwLock};
@@ -31,7 +31,6 @@ use crate::security::TokenKeys;
 use crate::state::AppState;
 use faults::FaultBook;
 use journal::Journal;
-use tower::Layer;
 
 /// Settings every instance shares.
 #[derive(Debug, Clone)]
@@ -53,9 +52,9 @@ pub struct Instance {
     /// `None` for the default instance.
     pub namespace: Option<String>,
     pub state: AppState,
-    /// The Argilla API router behind this instance's control layer (journal, body limit,
-    /// faults), built once.
-    pub api: ControlService<Router>,
+    /// The Argilla API behind this instance's control layer (journal, body limit, faults),
+    /// built once.
+    pub api: Control,
     /// What a reset returns to.
     fixtures: RwLock<Arc<Prepared>>,
     pub faults: Arc<FaultBook>,
@@ -161,16 +160,17 @@ impl Instance {
             ids: Arc::new(ids),
         };
         let faults = Arc::new(FaultBook::default());
-        let control = ControlLayer::new(
+        let control = Control::new(
             namespace.clone(),
             journal.clone(),
             faults.clone(),
             options.body_limits,
+            api::real_server(state.clone()),
             state.db.clone(),
         );
         Ok(Instance {
             namespace,
-            api: control.layer(api::router(state.clone())),
+            api: control,
             state,
             fixtures: RwLock::new(fixtures),
             faults,
