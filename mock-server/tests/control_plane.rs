@@ -246,7 +246,7 @@ async fn the_journal_records_the_fault_applied_and_cut_connections() -> TestResu
     let last = entries.last().expect("recorded");
     assert_eq!(last.status, None);
     assert_eq!(
-        last.fault.as_ref().map(|f| f.kind.as_str()),
+        last.fault.as_ref().map(|f| f.kind),
         Some("connection_reset")
     );
     Ok(())

@@ -310,7 +310,7 @@ async fn fault_answers_and_cut_connections_are_in_the_journal_once() -> TestResu
     assert_eq!(entries.len(), 1, "{entries:?}");
     assert_eq!(entries[0].status, None, "no answer was sent");
     assert_eq!(
-        entries[0].fault.as_ref().map(|f| f.kind.as_str()),
+        entries[0].fault.as_ref().map(|f| f.kind),
         Some("connection_reset")
     );
     Ok(())

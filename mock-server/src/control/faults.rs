@@ -7,8 +7,9 @@
 //! `times` makes a rule expire; `probability` with a `seed` makes it fire on a repeatable
 //! subset of requests.
 
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Mutex;
+use std::ops::{Deref, DerefMut};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
 use axum::http::{HeaderMap, Method, StatusCode};
@@ -126,6 +127,35 @@ struct Rule {
 pub struct FaultBook {
     next_id: AtomicU64,
     rules: Mutex<Vec<Rule>>,
+    /// Whether `rules` has any: read without the lock by every request, written (by
+    /// [`Rules`]) whenever the lock is released.
+    any: AtomicBool,
+}
+
+/// The locked rules; on release, `any` is brought up to date.
+struct Rules<'a> {
+    rules: MutexGuard<'a, Vec<Rule>>,
+    any: &'a AtomicBool,
+}
+
+impl Deref for Rules<'_> {
+    type Target = Vec<Rule>;
+    fn deref(&self) -> &Vec<Rule> {
+        &self.rules
+    }
+}
+
+impl DerefMut for Rules<'_> {
+    fn deref_mut(&mut self) -> &mut Vec<Rule> {
+        &mut self.rules
+    }
+}
+
+impl Drop for Rules<'_> {
+    fn drop(&mut self) {
+        // Still under the lock: the flag and the rules change together.
+        self.any.store(!self.rules.is_empty(), Ordering::Release);
+    }
 }
 
 impl FaultBook {
@@ -167,10 +197,11 @@ impl FaultBook {
 
     /// The plan for a request: the first rule that matches and fires, used up by one.
     pub fn pick(&self, method: &Method, path: &str, headers: &HeaderMap) -> Option<Plan> {
-        let mut rules = self.lock();
-        if rules.is_empty() {
+        // Most instances have no rules: no lock for them, which every request would take.
+        if !self.any.load(Ordering::Acquire) {
             return None;
         }
+        let mut rules = self.lock();
         let index = rules.iter_mut().position(|rule| {
             rule.matches(method, path, headers)
                 && (rule.probability >= 1.0 || rule.rng.gen_bool(rule.probability))
@@ -198,8 +229,11 @@ impl FaultBook {
         Some(plan)
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<Rule>> {
-        self.rules.lock().unwrap_or_else(|e| e.into_inner())
+    fn lock(&self) -> Rules<'_> {
+        Rules {
+            rules: self.rules.lock().unwrap_or_else(|e| e.into_inner()),
+            any: &self.any,
+        }
     }
 }
 

@@ -3,18 +3,23 @@
 //! Secrets never enter it: API keys, bearer tokens and passwords are masked before an entry is
 //! stored. The ring is bounded twice, by entries and by bytes (WireMock's unbounded journal is a
 //! known way to run a long test suite out of memory); the oldest entries are dropped first.
+//!
+//! Every request is recorded, few are ever read: an entry is kept in a compact form (its texts
+//! in one buffer, its time as a `SystemTime`) and becomes a [`JournalEntry`] only when read.
 
+use std::borrow::Cow;
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
-use std::time::Instant;
+use std::time::{Instant, SystemTime};
 
 use axum::http::header::CONTENT_TYPE;
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, Response};
+use axum::http::{HeaderMap, Method, Response};
+use chrono::{DateTime, SecondsFormat, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::masking::{masked_body, masked_headers, masked_query, Secrets};
+use super::masking::{mask_query_into, masked_body, masked_header_value, Secrets};
 
 /// One request and its outcome.
 #[derive(Debug, Clone, Serialize)]
@@ -44,7 +49,7 @@ pub struct JournalEntry {
 #[derive(Debug, Clone, Serialize)]
 pub struct AppliedFault {
     pub rule: u64,
-    pub kind: String,
+    pub kind: &'static str,
 }
 
 /// Filters of `GET /__mock/requests`.
@@ -56,8 +61,8 @@ pub struct JournalQuery {
     pub since: Option<u64>,
 }
 
-/// The most the kept entries may weigh together (see [`JournalEntry::weight`]): 10,000 entries
-/// of 64 KiB bodies would otherwise be 640 MB.
+/// The most the kept entries may weigh together (see [`Kept::weight`]): 10,000 entries of
+/// 64 KiB bodies would otherwise be 640 MB.
 pub const MAX_JOURNAL_BYTES: usize = 32 * 1024 * 1024;
 
 #[derive(Debug)]
@@ -70,31 +75,111 @@ pub struct Journal {
 struct Ring {
     next_seq: u64,
     /// Each entry with its weight.
-    entries: VecDeque<(JournalEntry, usize)>,
+    entries: VecDeque<(Kept, usize)>,
     bytes: usize,
 }
 
-impl JournalEntry {
-    /// What the entry holds in memory: the struct, each string's allocation (capacity, not
-    /// length), the header list's, and the body as the parsed value it is kept as (a short
-    /// JSON text can be many `Value`s).
-    pub fn weight(&self) -> usize {
-        let string = |s: &String| s.capacity();
-        let strings = string(&self.time)
-            + string(&self.method)
-            + string(&self.path)
-            + self.query.as_ref().map_or(0, string)
-            + self.namespace.as_ref().map_or(0, string)
-            + self.fault.as_ref().map_or(0, |f| string(&f.kind));
-        let headers = self.headers.capacity() * std::mem::size_of::<(String, String)>()
-            + self
-                .headers
-                .iter()
-                .map(|(n, v)| string(n) + string(v))
-                .sum::<usize>();
-        let body = self.body.as_ref().map_or(0, value_weight);
-        std::mem::size_of::<JournalEntry>() + strings + headers + body
+/// A journal entry as the ring keeps it.
+#[derive(Debug)]
+struct Kept {
+    seq: u64,
+    at: SystemTime,
+    namespace: Option<Arc<str>>,
+    method: Method,
+    /// The path, the query (when there is one) and each header's name and value, each ended by
+    /// a line feed. None of them can hold one: hyper refuses a request whose target or header
+    /// has a line break in it, and the URI and header types refuse one too.
+    text: String,
+    has_query: bool,
+    body: Option<Value>,
+    status: Option<u16>,
+    duration_ms: f64,
+    fault: Option<AppliedFault>,
+}
+
+impl Kept {
+    fn new<'a>(
+        namespace: Option<Arc<str>>,
+        method: Method,
+        path: &str,
+        query: Option<&str>,
+        headers: impl IntoIterator<Item = (&'a str, Cow<'a, str>)>,
+    ) -> Kept {
+        let mut text = String::with_capacity(path.len() + query.map_or(0, str::len) + 2);
+        for line in [path].into_iter().chain(query) {
+            push_line(&mut text, line);
+        }
+        for (name, value) in headers {
+            push_line(&mut text, name);
+            push_line(&mut text, &value);
+        }
+        Kept {
+            seq: 0,
+            at: SystemTime::now(),
+            namespace,
+            method,
+            text,
+            has_query: query.is_some(),
+            body: None,
+            status: None,
+            duration_ms: 0.0,
+            fault: None,
+        }
     }
+
+    fn path(&self) -> &str {
+        self.lines().next().unwrap_or_default()
+    }
+
+    fn lines(&self) -> impl Iterator<Item = &str> {
+        self.text.split_terminator('\n')
+    }
+
+    /// The entry as `GET /__mock/requests` shows it.
+    fn entry(&self) -> JournalEntry {
+        let mut lines = self.lines().map(str::to_owned);
+        let path = lines.next().unwrap_or_default();
+        let query = match self.has_query {
+            true => lines.next(),
+            false => None,
+        };
+        let mut headers = Vec::new();
+        while let (Some(name), Some(value)) = (lines.next(), lines.next()) {
+            headers.push((name, value));
+        }
+        JournalEntry {
+            seq: self.seq,
+            time: DateTime::<Utc>::from(self.at).to_rfc3339_opts(SecondsFormat::Millis, true),
+            namespace: self.namespace.as_deref().map(str::to_owned),
+            method: self.method.to_string(),
+            path,
+            query,
+            headers,
+            body: self.body.clone(),
+            status: self.status,
+            duration_ms: self.duration_ms,
+            fault: self.fault.clone(),
+        }
+    }
+
+    /// What the entry holds in memory: the struct, its text buffer (capacity, not length) and
+    /// the body as the parsed value it is kept as (a short JSON text can be many `Value`s). The
+    /// namespace's name is shared by all its entries and not counted.
+    fn weight(&self) -> usize {
+        std::mem::size_of::<Kept>()
+            + self.text.capacity()
+            + self.body.as_ref().map_or(0, value_weight)
+    }
+}
+
+/// Appends `line` and its line feed. A line feed inside one cannot happen (see [`Kept::text`]);
+/// were it to, it becomes a space rather than shifting every field after it.
+fn push_line(text: &mut String, line: &str) {
+    match line.contains('\n') {
+        false => text.push_str(line),
+        true => text.push_str(&line.replace('\n', " ")),
+    }
+    text.push('\n');
 }
 
 /// What a JSON value occupies beyond its own slot, measured without serialising it again.
@@ -137,12 +222,12 @@ impl Journal {
     }
 
     /// Stores an entry, giving it the next sequence number.
-    pub fn record(&self, mut entry: JournalEntry) {
+    fn record(&self, mut entry: Kept) {
         if self.capacity == 0 {
             return;
         }
         let weight = entry.weight();
-        let mut ring = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        let mut ring = self.lock();
         entry.seq = ring.next_seq;
         ring.next_seq += 1;
         while ring.entries.len() >= self.capacity
@@ -158,12 +243,12 @@ impl Journal {
 
     /// What the kept entries weigh together (bounded by [`MAX_JOURNAL_BYTES`] plus one entry).
     pub fn bytes(&self) -> usize {
-        self.inner.lock().unwrap_or_else(|e| e.into_inner()).bytes
+        self.lock().bytes
     }
 
     /// Entries matching the query (and namespace, when given), oldest first.
     pub fn find(&self, query: &JournalQuery, namespace: Option<Option<&str>>) -> Vec<JournalEntry> {
-        let ring = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        let ring = self.lock();
         ring.entries
             .iter()
             .map(|(e, _)| e)
@@ -172,17 +257,17 @@ impl Journal {
                 query
                     .method
                     .as_deref()
-                    .is_none_or(|m| e.method.eq_ignore_ascii_case(m))
+                    .is_none_or(|m| e.method.as_str().eq_ignore_ascii_case(m))
             })
-            .filter(|e| query.path.as_deref().is_none_or(|p| e.path == p))
+            .filter(|e| query.path.as_deref().is_none_or(|p| e.path() == p))
             .filter(|e| query.since.is_none_or(|s| e.seq > s))
-            .cloned()
+            .map(Kept::entry)
             .collect()
     }
 
     /// Forgets entries (those of one namespace, or all).
     pub fn clear(&self, namespace: Option<Option<&str>>) {
-        let mut ring = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        let mut ring = self.lock();
         match namespace {
             None => ring.entries.clear(),
             Some(ns) => ring.entries.retain(|(e, _)| e.namespace.as_deref() != ns),
@@ -191,15 +276,15 @@ impl Journal {
     }
 
     pub fn len(&self) -> usize {
-        self.inner
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .entries
-            .len()
+        self.lock().entries.len()
     }
 
     pub fn is_empty(&self) -> bool {
         self.len() == 0
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Ring> {
+        self.inner.lock().unwrap_or_else(|e| e.into_inner())
     }
 }
 
@@ -209,29 +294,34 @@ impl Journal {
 pub struct Recording {
     journal: Arc<Journal>,
     /// `None` when the journal is off.
-    entry: Option<JournalEntry>,
+    entry: Option<Kept>,
     started: Instant,
 }
 
 impl Recording {
     pub fn open(
         journal: &Arc<Journal>,
-        namespace: Option<String>,
+        namespace: Option<&Arc<str>>,
         parts: &Parts,
         secrets: Secrets<'_>,
     ) -> Recording {
-        let entry = journal.is_enabled().then(|| JournalEntry {
-            seq: 0,
-            time: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
-            namespace,
-            method: parts.method.to_string(),
-            path: parts.uri.path().to_owned(),
-            query: parts.uri.query().map(|q| masked_query(q, secrets)),
-            headers: masked_headers(&parts.headers, secrets),
-            body: None,
-            status: None,
-            duration_ms: 0.0,
-            fault: None,
+        let entry = journal.is_enabled().then(|| {
+            let query = parts.uri.query().map(|q| {
+                let mut masked = String::with_capacity(q.len());
+                mask_query_into(q, secrets, &mut masked);
+                masked
+            });
+            let headers = parts.headers.iter().map(|(name, value)| {
+                let name = name.as_str();
+                (name, masked_header_value(name, value.as_bytes(), secrets))
+            });
+            Kept::new(
+                namespace.cloned(),
+                parts.method.clone(),
+                parts.uri.path(),
+                query.as_deref(),
+                headers,
+            )
         });
         Recording {
             journal: journal.clone(),
@@ -249,12 +339,9 @@ impl Recording {
     }
 
     /// Notes the fault rule applied.
-    pub fn fault(&mut self, rule: u64, kind: &str) {
+    pub fn fault(&mut self, rule: u64, kind: &'static str) {
         if let Some(entry) = &mut self.entry {
-            entry.fault = Some(AppliedFault {
-                rule,
-                kind: kind.to_owned(),
-            });
+            entry.fault = Some(AppliedFault { rule, kind });
         }
     }
 
@@ -281,20 +368,10 @@ mod tests {
     use super::*;
     use crate::control::masking::MAX_KEPT_BODY;
 
-    fn entry(path: &str) -> JournalEntry {
-        JournalEntry {
-            seq: 0,
-            time: String::new(),
-            namespace: None,
-            method: "GET".into(),
-            path: path.into(),
-            query: None,
-            headers: vec![],
-            body: None,
-            status: Some(200),
-            duration_ms: 0.0,
-            fault: None,
-        }
+    fn entry(path: &str) -> Kept {
+        let mut entry = Kept::new(None, Method::GET, path, None, []);
+        entry.status = Some(200);
+        entry
     }
 
     #[test]
@@ -329,7 +406,7 @@ mod tests {
             big.body = Some(body.clone());
             journal.record(big);
         }
-        let one = journal.find(&JournalQuery::default(), None)[0].weight();
+        let one = journal.lock().entries[0].0.weight();
         assert!(journal.bytes() <= MAX_JOURNAL_BYTES, "{}", journal.bytes());
         assert_eq!(journal.len(), MAX_JOURNAL_BYTES / one, "as many as fit");
         let kept = journal.find(&JournalQuery::default(), None);
@@ -345,6 +422,62 @@ mod tests {
         let text = serde_json::to_vec(many.body.as_ref().expect("body")).expect("json");
         assert!(many.weight() >= 10_000 * std::mem::size_of::<Value>());
         assert!(many.weight() > 5 * text.len());
+    }
+
+    #[test]
+    fn an_entry_reads_back_as_it_was_recorded() {
+        let headers = [
+            ("host", Cow::Borrowed("127.0.0.1:6900")),
+            ("x-argilla-api-key", Cow::Borrowed("***")),
+            ("x-empty", Cow::Borrowed("")),
+        ];
+        let namespace = Some(Arc::from("team"));
+        for query in [None, Some(""), Some("limit=5&api_key=***")] {
+            let journal = Journal::new(10);
+            let mut kept = Kept::new(
+                namespace.clone(),
+                Method::PATCH,
+                "/api/me",
+                query,
+                headers.clone(),
+            );
+            kept.status = Some(204);
+            journal.record(kept);
+            let entry = journal
+                .find(&JournalQuery::default(), Some(Some("team")))
+                .remove(0);
+            assert_eq!(
+                (
+                    entry.method.as_str(),
+                    entry.path.as_str(),
+                    entry.query.as_deref()
+                ),
+                ("PATCH", "/api/me", query)
+            );
+            let shown: Vec<(&str, &str)> = entry
+                .headers
+                .iter()
+                .map(|(n, v)| (n.as_str(), v.as_str()))
+                .collect();
+            assert_eq!(
+                shown,
+                [
+                    ("host", "127.0.0.1:6900"),
+                    ("x-argilla-api-key", "***"),
+                    ("x-empty", "")
+                ]
+            );
+            assert_eq!(
+                (entry.seq, entry.status, entry.namespace.as_deref()),
+                (1, Some(204), Some("team"))
+            );
+            assert!(
+                chrono::DateTime::parse_from_rfc3339(&entry.time).is_ok(),
+                "{}",
+                entry.time
+            );
+            assert_eq!(entry.time.len(), "2026-01-01T00:00:00.000Z".len());
+        }
     }
 
     #[test]

@@ -47,8 +47,8 @@ impl ConnectionFault {
 /// An instance's API behind its control layer: the journal, the body limit and the fault rules.
 #[derive(Debug)]
 pub struct Control {
-    /// `None` for the default instance.
-    namespace: Option<String>,
+    /// `None` for the default instance; shared by the instance's journal entries.
+    namespace: Option<Arc<str>>,
     journal: Arc<Journal>,
     faults: Arc<FaultBook>,
     limits: BodyLimits,
@@ -59,7 +59,7 @@ pub struct Control {
 
 impl Control {
     pub fn new(
-        namespace: Option<String>,
+        namespace: Option<&str>,
         journal: Arc<Journal>,
         faults: Arc<FaultBook>,
         limits: BodyLimits,
@@ -67,7 +67,7 @@ impl Control {
         db: Database,
     ) -> Control {
         Control {
-            namespace,
+            namespace: namespace.map(Arc::from),
             journal,
             faults,
             limits,
@@ -87,7 +87,8 @@ impl Control {
         };
         let secrets = Secrets::new(keys.as_ref());
         // Written when dropped: also when the client goes away mid-request.
-        let mut recording = Recording::open(&self.journal, self.namespace.clone(), &parts, secrets);
+        let mut recording =
+            Recording::open(&self.journal, self.namespace.as_ref(), &parts, secrets);
         let bytes = match read_limited(body, &self.limits).await {
             Ok(bytes) => bytes,
             Err(BodyError::Stalled) => return ConnectionFault::SlowBody.into_response(),

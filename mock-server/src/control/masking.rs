@@ -2,6 +2,8 @@
 //! bodies are masked by rule (a name that says it carries a secret) and by value (anything
 //! equal to an API key of the instance, whatever its name), before an entry is stored.
 
+use std::borrow::Cow;
+
 use axum::http::HeaderMap;
 use percent_encoding::percent_decode_str;
 use serde_json::Value;
@@ -79,49 +81,69 @@ fn is_secret_field(name: &str) -> bool {
     is_secret_name(name) || OTHER_SECRET_FIELDS.contains(&name)
 }
 
-/// Headers as the journal keeps them: names in lower case, secrets masked. An `Authorization`
-/// header keeps its scheme (`Bearer ***`), which tells how the client authenticated.
+/// Headers as the journal keeps them: names in lower case, secrets masked (see
+/// [`masked_header_value`]).
 pub fn masked_headers(headers: &HeaderMap, secrets: Secrets<'_>) -> Vec<(String, String)> {
     headers
         .iter()
         .map(|(name, value)| {
-            let name = name.as_str().to_owned();
-            let text = String::from_utf8_lossy(value.as_bytes());
-            let value = if name == "authorization" || name == "proxy-authorization" {
-                match text.split_once(' ') {
-                    Some((scheme, _)) if !secrets.holds_key(scheme) => format!("{scheme} {MASK}"),
-                    _ => MASK.to_owned(),
-                }
-            } else if is_secret_name(&name) || secrets.holds_key(&text) {
-                MASK.to_owned()
-            } else {
-                text.into_owned()
-            };
-            (name, value)
+            let value = masked_header_value(name.as_str(), value.as_bytes(), secrets);
+            (name.as_str().to_owned(), value.into_owned())
         })
         .collect()
+}
+
+/// A header's value as the journal keeps it (`name` in lower case, as `HeaderName` has it).
+/// An `Authorization` header keeps its scheme (`Bearer ***`), which tells how the client
+/// authenticated. Borrowed when nothing is masked.
+pub fn masked_header_value<'v>(name: &str, value: &'v [u8], secrets: Secrets<'_>) -> Cow<'v, str> {
+    if name == "authorization" || name == "proxy-authorization" {
+        let text = String::from_utf8_lossy(value);
+        return match text.split_once(' ') {
+            Some((scheme, _)) if !secrets.holds_key(scheme) => format!("{scheme} {MASK}").into(),
+            _ => MASK.into(),
+        };
+    }
+    if is_secret_name(name) {
+        return MASK.into();
+    }
+    let text = String::from_utf8_lossy(value);
+    match secrets.holds_key(&text) {
+        true => MASK.into(),
+        false => text,
+    }
 }
 
 /// A query string as the journal keeps it: the value of each secret parameter masked, the
 /// rest as sent.
 pub fn masked_query(query: &str, secrets: Secrets<'_>) -> String {
-    query
-        .split('&')
-        .map(|pair| {
-            let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
-            let decode = |s: &str| {
-                percent_decode_str(&s.replace('+', " "))
-                    .decode_utf8_lossy()
-                    .into_owned()
-            };
-            if is_secret_name(&decode(name)) || secrets.holds_key(&decode(value)) {
-                format!("{name}={MASK}")
-            } else {
-                pair.to_owned()
-            }
-        })
-        .collect::<Vec<_>>()
-        .join("&")
+    let mut masked = String::with_capacity(query.len());
+    mask_query_into(query, secrets, &mut masked);
+    masked
+}
+
+/// [`masked_query`], appended to `out`.
+pub fn mask_query_into(query: &str, secrets: Secrets<'_>, out: &mut String) {
+    let decode = |s: &str| {
+        let spaced = match s.contains('+') {
+            true => Cow::Owned(s.replace('+', " ")),
+            false => Cow::Borrowed(s),
+        };
+        percent_decode_str(&spaced).decode_utf8_lossy().into_owned()
+    };
+    for (i, pair) in query.split('&').enumerate() {
+        if i > 0 {
+            out.push('&');
+        }
+        let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+        if is_secret_name(&decode(name)) || secrets.holds_key(&decode(value)) {
+            out.push_str(name);
+            out.push('=');
+            out.push_str(MASK);
+        } else {
+            out.push_str(pair);
+        }
+    }
 }
 
 /// A body as the journal keeps it: parsed JSON or form text with secrets masked. A body that

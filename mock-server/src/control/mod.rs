@@ -28,7 +28,7 @@ use crate::ids::IdSource;
 use crate::profile::Profile;
 use crate::request_body::BodyLimits;
 use crate::security::TokenKeys;
-use crate::state::AppState;
+use crate::state::{AppState, Shared};
 use faults::FaultBook;
 use journal::Journal;
 
@@ -153,15 +153,15 @@ impl Instance {
                 db
             }
         };
-        let state = AppState {
+        let state = AppState::new(Shared {
             db,
             tokens: options.tokens.clone(),
             profile: options.profile.clone(),
             ids: Arc::new(ids),
-        };
+        });
         let faults = Arc::new(FaultBook::default());
         let control = Control::new(
-            namespace.clone(),
+            namespace.as_deref(),
             journal.clone(),
             faults.clone(),
             options.body_limits,
