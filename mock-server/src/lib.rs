@@ -14,6 +14,7 @@ pub mod error;
 pub mod extract;
 pub mod fixtures;
 pub mod ids;
+pub mod logging;
 mod memory;
 pub mod models;
 pub mod policy;

@@ -4,15 +4,32 @@
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
+use argilla_mock::logging::{flush_this_thread, BatchedStderr, Clock};
 use argilla_mock::{spawn, Config};
 use clap::Parser;
 use tracing_subscriber::EnvFilter;
 
-#[tokio::main]
-async fn main() -> ExitCode {
+fn main() -> ExitCode {
     let config = Config::parse();
+    // Worker threads write their log lines when they run out of work (see `logging`).
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .on_thread_park(flush_this_thread)
+        .on_thread_stop(flush_this_thread)
+        .build();
+    match runtime {
+        Ok(runtime) => runtime.block_on(serve(config)),
+        Err(e) => {
+            eprintln!("argilla-mock: error: cannot start the async runtime: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn serve(config: Config) -> ExitCode {
     tracing_subscriber::fmt()
-        .with_writer(std::io::stderr)
+        .with_writer(BatchedStderr)
+        .with_timer(Clock)
         .with_ansi(std::io::stderr().is_terminal())
         .with_env_filter(
             EnvFilter::try_from_default_env()

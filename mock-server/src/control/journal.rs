@@ -105,7 +105,12 @@ impl Kept {
         query: Option<&str>,
         headers: impl IntoIterator<Item = (&'a str, Cow<'a, str>)>,
     ) -> Kept {
-        let mut text = String::with_capacity(path.len() + query.map_or(0, str::len) + 2);
+        let headers = headers.into_iter();
+        // Room for the headers as well, guessed from a typical request's: growing the buffer
+        // header by header was a sizeable part of recording.
+        let mut text = String::with_capacity(
+            path.len() + query.map_or(0, str::len) + 2 + headers.size_hint().0 * 48,
+        );
         for line in [path].into_iter().chain(query) {
             push_line(&mut text, line);
         }
