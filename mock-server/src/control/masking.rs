@@ -34,10 +34,12 @@ impl<'a> Secrets<'a> {
         let Some(keys) = self.keys else {
             return false;
         };
+        let is_separator = |c: char| c.is_whitespace() || c == ',' || c == ';';
         keys.contains(value)
-            || value
-                .split(|c: char| c.is_whitespace() || c == ',' || c == ';')
-                .any(|word| !word.is_empty() && keys.contains(word))
+            || (value.contains(is_separator)
+                && value
+                    .split(is_separator)
+                    .any(|word| !word.is_empty() && keys.contains(word)))
     }
 }
 

@@ -99,8 +99,10 @@ pub(crate) struct Snapshot {
     users_json: OnceLock<Bytes>,
     /// `GET /api/v1/users`, serialised once per snapshot.
     users_v2_json: OnceLock<Bytes>,
-    /// `GET /api/me` per user id, serialised once per snapshot.
-    me_json: Mutex<HashMap<String, Bytes>>,
+    /// `GET /api/me` per user (by row), serialised once per snapshot.
+    me_json: Mutex<HashMap<u32, Bytes>>,
+    /// `GET /api/v1/me` per user (by row), serialised once per snapshot.
+    me_v2_json: Mutex<HashMap<u32, Bytes>>,
 }
 
 impl Snapshot {
@@ -192,19 +194,43 @@ impl Snapshot {
     }
 
     /// The body of `GET /api/me` for `user`: an owner's `workspaces` lists every workspace.
-    pub fn me_json(&self, user: &UserRecord) -> Bytes {
-        let mut cache = self.me_json.lock().unwrap_or_else(|e| e.into_inner());
-        cache
-            .entry(user.id.clone())
-            .or_insert_with(|| {
-                let workspaces = if user.is_owner() {
-                    self.workspaces.iter().map(|w| w.name.clone()).collect()
-                } else {
-                    self.names_of(&user.id)
-                };
-                Bytes::from(serde_json::to_vec(&user.to_v0(workspaces)).unwrap_or_default())
-            })
-            .clone()
+    pub fn me_json(&self, user: &Arc<UserRecord>) -> Bytes {
+        self.per_user(&self.me_json, user, |user| {
+            let workspaces = if user.is_owner() {
+                self.workspaces.iter().map(|w| w.name.clone()).collect()
+            } else {
+                self.names_of(&user.id)
+            };
+            serde_json::to_vec(&user.to_v0(workspaces))
+        })
+    }
+
+    /// The body of `GET /api/v1/me` for `user`.
+    pub fn me_v2_json(&self, user: &Arc<UserRecord>) -> Bytes {
+        self.per_user(&self.me_v2_json, user, |user| {
+            serde_json::to_vec(&user.to_v2())
+        })
+    }
+
+    /// A user's body from `cache`, made once per snapshot. Only for this snapshot's own record
+    /// of the user: one read from a snapshot before (the caller was authenticated a moment
+    /// earlier, and the user changed since) is serialised but not kept, or this snapshot would
+    /// answer with the old record until the next change.
+    fn per_user(
+        &self,
+        cache: &Mutex<HashMap<u32, Bytes>>,
+        user: &Arc<UserRecord>,
+        serialise: impl FnOnce(&UserRecord) -> serde_json::Result<Vec<u8>>,
+    ) -> Bytes {
+        let make = |user: &UserRecord| Bytes::from(serialise(user).unwrap_or_default());
+        let row = self
+            .row_of(&user.id)
+            .filter(|&row| Arc::ptr_eq(&self.users[row], user));
+        let Some(row) = row.and_then(|row| u32::try_from(row).ok()) else {
+            return make(user);
+        };
+        let mut cache = cache.lock().unwrap_or_else(|e| e.into_inner());
+        cache.entry(row).or_insert_with(|| make(user)).clone()
     }
 }
 
@@ -343,6 +369,30 @@ mod tests {
     use super::*;
     use crate::db::{UserChanges, UserUpdated, IN_MEMORY};
     use crate::ids::IdSource;
+
+    #[tokio::test]
+    async fn a_me_body_is_kept_only_for_the_snapshots_own_record_of_the_user() {
+        let fixtures = Fixtures::default_fixtures(&IdSource::random()).expect("fixtures");
+        let db = Database::open(IN_MEMORY).await.expect("open");
+        db.replace_all(&fixtures, false).await.expect("seed");
+        let before = db.snapshot().await.expect("snapshot");
+        let old = before.users[0].clone();
+        let changes = UserChanges {
+            first_name: Some("Renamed".into()),
+            ..UserChanges::default()
+        };
+        db.update_user(&old.id, &changes, "2030-01-01T00:00:00.000000")
+            .await
+            .expect("update");
+        let after = db.snapshot().await.expect("snapshot");
+        let new = after.by_id(&old.id).expect("user").clone();
+        let renamed = |body: Bytes| String::from_utf8_lossy(&body).contains("Renamed");
+        // A caller authenticated against the snapshot before, answered from this one.
+        assert!(!renamed(after.me_json(&old)) && !renamed(after.me_v2_json(&old)));
+        assert!(renamed(after.me_json(&new)), "the old record was not kept");
+        assert!(renamed(after.me_v2_json(&new)));
+        assert_eq!(after.me_json(&new), after.me_json(&new), "kept once made");
+    }
 
     #[tokio::test]
     async fn snapshots_share_unchanged_users_with_the_fixtures() {

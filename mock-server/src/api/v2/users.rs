@@ -17,9 +17,10 @@ use crate::policy::require_owner;
 use crate::security::hash_password;
 use crate::state::AppState;
 
-/// `GET /api/v1/me`.
-pub async fn me(Caller(me): Caller) -> Json<UserV2> {
-    Json(me.to_v2())
+/// `GET /api/v1/me`, serialised once per data change (see `db::snapshot`).
+pub async fn me(State(state): State<AppState>, Caller(me): Caller) -> ApiResult<Response> {
+    let body = state.db.snapshot().await?.me_v2_json(&me);
+    Ok(([(CONTENT_TYPE, "application/json")], body).into_response())
 }
 
 /// `GET /api/v1/users` (owner only): every user, oldest first.
