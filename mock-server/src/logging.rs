@@ -43,12 +43,12 @@ impl FormatTime for Clock {
         let now = SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .unwrap_or_default();
-        w.write_str(&timestamp(now.as_secs(), now.subsec_micros()))
+        write_timestamp(w, now.as_secs(), now.subsec_micros())
     }
 }
 
 /// `secs` since the epoch and `micros` past them, as the log prints them.
-fn timestamp(secs: u64, micros: u32) -> String {
+fn write_timestamp(out: &mut impl fmt::Write, secs: u64, micros: u32) -> fmt::Result {
     SECOND.with_borrow_mut(|(second, text)| {
         if *second != secs || text.is_empty() {
             let time = i64::try_from(secs)
@@ -59,13 +59,7 @@ fn timestamp(secs: u64, micros: u32) -> String {
                 .unwrap_or_default();
             *second = secs;
         }
-        let mut line = String::with_capacity(text.len() + 8);
-        line.push_str(text);
-        line.push('.');
-        let digits = micros.min(999_999) + 1_000_000;
-        line.push_str(&digits.to_string()[1..]);
-        line.push('Z');
-        line
+        write!(out, "{text}.{:06}Z", micros.min(999_999))
     })
 }
 
@@ -134,6 +128,12 @@ fn write_out(bytes: &[u8]) -> io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn timestamp(secs: u64, micros: u32) -> String {
+        let mut text = String::new();
+        write_timestamp(&mut text, secs, micros).expect("format");
+        text
+    }
 
     #[test]
     fn timestamps_are_rfc3339_with_microseconds() {

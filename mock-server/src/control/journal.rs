@@ -19,7 +19,7 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::masking::{mask_query_into, masked_body, masked_header_value, Secrets};
+use super::masking::{masked_body, masked_header_value, masked_query, Secrets};
 
 /// One request and its outcome.
 #[derive(Debug, Clone, Serialize)]
@@ -311,11 +311,7 @@ impl Recording {
         secrets: Secrets<'_>,
     ) -> Recording {
         let entry = journal.is_enabled().then(|| {
-            let query = parts.uri.query().map(|q| {
-                let mut masked = String::with_capacity(q.len());
-                mask_query_into(q, secrets, &mut masked);
-                masked
-            });
+            let query = parts.uri.query().map(|q| masked_query(q, secrets));
             let headers = parts.headers.iter().map(|(name, value)| {
                 let name = name.as_str();
                 (name, masked_header_value(name, value.as_bytes(), secrets))
