@@ -7,12 +7,12 @@
 #   its venv, then ~7 s) on $PARITY_REAL_PORT (default 6910) and the mock with
 #   `--argilla-version 1.14.1 --fixtures fixtures/minimal.json` (a fresh install's state);
 #   scripts/parity.py prints "parity 1.x: N equal / M compared; ..."; then the auth matrix's table
-#   (mock-server/tests/auth_matrix.rs) is checked against a fresh real server.
+#   (mock-server/tests/api/auth_matrix_argilla1.rs) is checked against a fresh real server.
 # - 2.x: a fresh real argilla-server 2.8.0 (start-real-argilla-2.sh; first run ~1-2 min, then
 #   ~12-20 s) on $PARITY_REAL2_PORT (default 6911) and the mock with `--argilla-version 2.8.0
 #   --fixtures fixtures/fresh-2.8.json` (the same state; the 2.8 owner's password is 12345678);
 #   "parity 2.x: N equal / M compared; ..." (cases in scripts/parity_2x.py); then the 2.x auth
-#   matrix (mock-server/tests/auth_matrix_v2.rs) against a fresh real server.
+#   matrix (mock-server/tests/api/auth_matrix_argilla2.rs) against a fresh real server.
 # Each comparison fails on any unexpected difference; the script fails if any did.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -84,7 +84,7 @@ for profile in $profiles; do
       echo "== auth matrix (1.x) against the real server"
       fresh_oracle start-real-argilla.sh "$REAL_PORT"
       ARGILLA_ORACLE_URL="http://127.0.0.1:$REAL_PORT" \
-        cargo test --locked -q -p argilla-mock --test auth_matrix -- --ignored || failed=1
+        cargo test --locked -q -p argilla-mock --test api auth_matrix_argilla1 -- --ignored || failed=1
       bash "$ORACLE/stop-real-argilla.sh" "$REAL_PORT" >/dev/null 2>&1 || true
       ;;
     2.x)
@@ -97,7 +97,7 @@ for profile in $profiles; do
       echo "== auth matrix (2.x) against the real server"
       fresh_oracle start-real-argilla-2.sh "$REAL2_PORT"
       ARGILLA_ORACLE_URL="http://127.0.0.1:$REAL2_PORT" \
-        cargo test --locked -q -p argilla-mock --test auth_matrix_v2 -- --ignored || failed=1
+        cargo test --locked -q -p argilla-mock --test api auth_matrix_argilla2 -- --ignored || failed=1
       bash "$ORACLE/stop-real-argilla.sh" "$REAL2_PORT" >/dev/null 2>&1 || true
       ;;
     *) echo "unknown profile $profile (1.x or 2.x)" >&2; exit 2 ;;

@@ -1,7 +1,7 @@
 //! The contract cases: each one operation, the state it starts from, and what must come of it.
 //! Every case cites a behaviour of `behaviors.toml`.
 
-use argilla_mock::FaultSpec;
+use argilla_mock::{Fault, FaultSpec};
 use serde_json::{json, Value};
 
 use crate::protocol::{Api, ErrorKind, Op};
@@ -157,10 +157,10 @@ fn answer(method: &str, path: &str, status: u16) -> FaultSpec {
     }
 }
 
-/// A fault rule breaking the answer to `method path` (`connection_reset`, `malformed_body`, …).
-fn break_connection(method: &str, path: &str, fault: &str) -> FaultSpec {
+/// A fault rule breaking the answer to `method path` (a reset connection, a cut body, …).
+fn break_connection(method: &str, path: &str, fault: Fault) -> FaultSpec {
     FaultSpec {
-        fault: Some(fault.to_owned()),
+        fault: Some(fault),
         ..rule(method, path)
     }
 }
@@ -226,11 +226,11 @@ pub fn all() -> Vec<Case> {
         Case::new("list.server_error", "ERR-SERVER", Op::List, json!({}), E::Error(K::ServerError))
             .fault(answer("GET", "{api}/users", 500)),
         Case::new("list.connection_reset", "ERR-SERVER", Op::List, json!({}), E::Error(K::ServerError))
-            .fault(break_connection("GET", "{api}/users", "connection_reset")),
+            .fault(break_connection("GET", "{api}/users", Fault::ConnectionReset)),
         Case::new("me.server_error", "ERR-SERVER", Op::Me, json!({}), E::Error(K::ServerError))
             .fault(answer("GET", "{api}/me", 500)),
         Case::new("me.malformed_body", "ERR-SERVER", Op::Me, json!({}), E::Error(K::ServerError))
-            .fault(break_connection("GET", "{api}/me", "malformed_body")),
+            .fault(break_connection("GET", "{api}/me", Fault::MalformedBody)),
         Case::new("create.server_error", "ERR-SERVER", Op::Create,
             json!({"username": "{new_name}", "password": "12345678", "first_name": "New"}), E::Error(K::ServerError))
             .fault(FaultSpec { times: Some(1), ..answer("POST", "{api}/users", 500) })
@@ -256,7 +256,7 @@ pub fn all() -> Vec<Case> {
             .after(After::UserAbsent("{new_name}")),
         Case::new("create.bad_username", "ERR-VALIDATION", Op::Create,
             json!({"username": "Not Valid", "password": "12345678", "first_name": "New"}), E::Error(K::Validation))
-            .only(Api::V1, "2.x has no username pattern: the server accepts any non-empty username"),
+            .only(Api::Argilla1, "2.x has no username pattern: the server accepts any non-empty username"),
         Case::new("create.unknown_workspace", "ERR-VALIDATION", Op::Create,
             json!({"username": "{new_name}", "password": "12345678", "first_name": "New", "workspaces": ["no-such-workspace"]}), E::Error(K::Validation))
             .after(After::UserAbsent("{new_name}")),

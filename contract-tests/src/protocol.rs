@@ -83,18 +83,18 @@ pub enum Api {
     /// Argilla 1.x: `/api/me`, `/api/users`, … (the 1.x SDK).
     #[default]
     #[serde(rename = "1.x")]
-    V1,
+    Argilla1,
     /// Argilla 2.x: everything under `/api/v1` (the 2.x SDK).
     #[serde(rename = "2.x")]
-    V2,
+    Argilla2,
 }
 
 impl Api {
     /// The prefix of the users routes: `/api` (1.x) or `/api/v1` (2.x).
     pub fn prefix(self) -> &'static str {
         match self {
-            Api::V1 => "/api",
-            Api::V2 => "/api/v1",
+            Api::Argilla1 => "/api",
+            Api::Argilla2 => "/api/v1",
         }
     }
 }
@@ -403,23 +403,23 @@ mod tests {
             names(&defs["reply"]["properties"]["error"]["properties"]["kind"]["enum"]),
             kinds
         );
-        let apis: Vec<Value> = [Api::V1, Api::V2]
+        let apis: Vec<Value> = [Api::Argilla1, Api::Argilla2]
             .iter()
             .map(|a| serde_json::json!(a))
             .collect();
         assert_eq!(names(&defs["hello"]["properties"]["api"]["enum"]), apis);
-        assert_eq!(Api::V2.to_string(), "2.x");
+        assert_eq!(Api::Argilla2.to_string(), "2.x");
     }
 
     #[test]
     fn a_handshake_without_api_is_a_1x_client() {
         let hello = r#"{"implementation":{"name":"n","language":"l","version":"1"},"features":["user.me"]}"#;
-        assert_eq!(parse_hello(hello).map(|h| h.api), Ok(Api::V1));
+        assert_eq!(parse_hello(hello).map(|h| h.api), Ok(Api::Argilla1));
         let hello = r#"{"implementation":{"name":"n","language":"l","version":"1"},"features":["workspace.users"],"api":"2.x"}"#;
         let hello = parse_hello(hello).expect("valid");
         assert_eq!(
             (hello.api, hello.features),
-            (Api::V2, vec![Op::WorkspaceUsers])
+            (Api::Argilla2, vec![Op::WorkspaceUsers])
         );
         assert!(parse_hello(r#"{"implementation":{"name":"n","language":"l","version":"1"},"features":[],"api":"3.x"}"#).is_err());
     }

@@ -1,5 +1,4 @@
-//! In-process costs of the hot paths: the API-key lookup every request makes, and turning a
-//! user into its v0 JSON.
+//! In-process cost of the hot path every request takes: the API-key lookup.
 //!
 //! `cargo bench -p argilla-mock --bench paths`
 
@@ -18,17 +17,6 @@ fn paths(c: &mut Criterion) {
     c.bench_function("API-key lookup (miss)", |b| {
         b.to_async(&runtime)
             .iter(|| async { db.user_by_api_key("not-a-key").await.expect("lookup") });
-    });
-
-    let user = runtime
-        .block_on(db.user_by_api_key("admin.apikey"))
-        .expect("lookup")
-        .expect("the default admin");
-    c.bench_function("serialise one user as v0 JSON", |b| {
-        b.iter(|| {
-            let v0 = user.to_v0(vec!["argilla".into(), "team".into()]);
-            serde_json::to_vec(&v0).expect("json")
-        });
     });
 }
 

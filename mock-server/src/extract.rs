@@ -1,5 +1,5 @@
-//! Request extractors: the caller's identity, UUID path parameters and bodies, each failing
-//! with the real server's status and body.
+//! Request extractors: the caller's identity and bodies, each failing with the real server's
+//! status and body (path ids: `api::path_ids`).
 //!
 //! Handlers list them in the order the real server checks: credentials first (401), then path
 //! and body (422); role checks (403) happen inside the handlers, after validation.
@@ -8,19 +8,17 @@ use std::sync::Arc;
 
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
-use axum::extract::{FromRequest, FromRequestParts, MatchedPath, Request};
+use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::header::{AUTHORIZATION, CONTENT_TYPE};
 use axum::http::request::Parts;
 use axum::http::HeaderMap;
 use percent_encoding::percent_decode_str;
 use serde_json::json;
-use uuid::Uuid;
 
 use crate::error::ApiError;
 use crate::models::UserRecord;
 use crate::python::json::{loads, JsonDecodeError, LoadError, PyValue};
 use crate::python::pydantic::{ErrorItem, LocPart};
-use crate::python::uuid::parse_uuid;
 use crate::state::AppState;
 
 /// The header carrying an API key (header names are case-insensitive).
@@ -89,40 +87,6 @@ pub(crate) fn bearer_token(headers: &HeaderMap) -> Option<&str> {
     let value = headers.get(AUTHORIZATION)?.to_str().ok()?;
     let (scheme, token) = value.split_once(' ')?;
     (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
-}
-
-/// The UUID path parameters of a route, in the route's order, parsed like Python's `UUID()`.
-/// Every malformed one is reported at once, as FastAPI does.
-#[derive(Debug)]
-pub struct PathIds(pub Vec<Uuid>);
-
-impl<S: Send + Sync> FromRequestParts<S> for PathIds {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
-        let template = MatchedPath::from_request_parts(parts, state)
-            .await
-            .map_err(|_| ApiError::RouteNotFound)?;
-        let mut ids = Vec::new();
-        let mut errors = Vec::new();
-        let params = path_params(template.as_str(), parts.uri.path());
-        for (name, value) in params {
-            match parse_uuid(&value) {
-                Some(id) => ids.push(id),
-                None => errors.push(ErrorItem::new(
-                    vec!["path".into(), name.into()],
-                    "value is not a valid uuid",
-                    "type_error.uuid",
-                    None,
-                )),
-            }
-        }
-        if errors.is_empty() {
-            Ok(PathIds(ids))
-        } else {
-            Err(ApiError::Validation(errors))
-        }
-    }
 }
 
 /// A route's `{name}` parameters and their values in the request's path, in the route's order.
@@ -266,11 +230,7 @@ pub struct FormBody(pub Vec<(String, String)>);
 impl FormBody {
     /// The last value given for `name`, as Starlette's form mapping returns.
     pub fn get(&self, name: &str) -> Option<&str> {
-        self.0
-            .iter()
-            .rev()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
+        crate::python::last_value(&self.0, name).map(String::as_str)
     }
 }
 

@@ -7,7 +7,6 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use rand::rngs::StdRng;
 use rand::{RngCore, SeedableRng};
-use uuid::Uuid;
 
 #[derive(Debug)]
 pub struct IdSource {
@@ -80,14 +79,10 @@ fn fnv1a(seed: u64, bytes: &[u8]) -> u64 {
     hash
 }
 
-/// A fresh random UUID (for callers without an [`IdSource`]).
-pub fn random_uuid() -> String {
-    Uuid::new_v4().hyphenated().to_string()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use uuid::Uuid;
 
     #[test]
     fn a_seed_repeats_and_a_restart_starts_over() {

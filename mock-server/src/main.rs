@@ -33,7 +33,7 @@ async fn serve(config: Config) -> ExitCode {
         .with_ansi(std::io::stderr().is_terminal())
         .with_env_filter(
             EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| EnvFilter::new("argilla_mock=info,tower_http=info")),
+                .unwrap_or_else(|_| EnvFilter::new("argilla_mock=info")),
         )
         .init();
     match run(config).await {

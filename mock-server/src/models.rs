@@ -1,14 +1,11 @@
-//! The API's records and their JSON shapes.
-//!
-//! Field order in each serialised struct is the real server's key order (`argilla-users-api.md`,
-//! Part B "Shapes"); do not reorder fields.
+//! The records storage keeps and hands out (their JSON shapes are each API generation's: see
+//! `api::argilla1::shapes` and `api::argilla2::shapes`), and how timestamps are stored.
 
 use chrono::{NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 /// How timestamps are stored: naive UTC with microseconds (`"2026-11-28T15:06:31.123456"`),
-/// always 26 characters, so text order is time order. Each API generation shows them its way:
-/// [`in_seconds`] for Argilla 1.x, [`as_pydantic`] for 2.x.
+/// always 26 characters, so text order is time order. Each API generation shows them its way.
 pub const TIMESTAMP_FORMAT: &str = "%Y-%m-%dT%H:%M:%S%.6f";
 
 /// The current time, as stored.
@@ -23,23 +20,9 @@ pub fn normalized_timestamp(s: &str) -> Option<String> {
         .map(|t| t.format(TIMESTAMP_FORMAT).to_string())
 }
 
-/// A stored timestamp as Argilla 1.x shows it: whole seconds (`"2026-11-28T15:06:31"`), as the
-/// real 1.14 server gives on SQLite.
-pub fn in_seconds(stored: &str) -> String {
-    stored.get(..19).unwrap_or(stored).to_owned()
-}
-
-/// A stored timestamp as Argilla 2.x (pydantic 2) shows it: with microseconds, or whole seconds
-/// when the fraction is exactly 0.
-pub fn as_pydantic(stored: &str) -> String {
-    match stored.strip_suffix(".000000") {
-        Some(whole) => whole.to_owned(),
-        None => stored.to_owned(),
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
+/// A user's role. Its names are spelled once, in [`Role::as_str`]; JSON, the database and
+/// validation messages all use them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Role {
     Owner,
     Admin,
@@ -47,10 +30,17 @@ pub enum Role {
 }
 
 impl Role {
-    /// The values in the real server's enum order (it appears in validation errors).
-    pub const VALUES: [&'static str; 3] = ["owner", "admin", "annotator"];
+    /// Every role, in the real server's enum order (it appears in validation errors).
+    pub const ALL: [Role; 3] = [Role::Owner, Role::Admin, Role::Annotator];
 
-    pub fn as_str(self) -> &'static str {
+    /// The names of [`Role::ALL`], in that order.
+    pub const VALUES: [&'static str; 3] = [
+        Role::Owner.as_str(),
+        Role::Admin.as_str(),
+        Role::Annotator.as_str(),
+    ];
+
+    pub const fn as_str(self) -> &'static str {
         match self {
             Role::Owner => "owner",
             Role::Admin => "admin",
@@ -59,12 +49,20 @@ impl Role {
     }
 
     pub fn parse(s: &str) -> Option<Role> {
-        match s {
-            "owner" => Some(Role::Owner),
-            "admin" => Some(Role::Admin),
-            "annotator" => Some(Role::Annotator),
-            _ => None,
-        }
+        Role::ALL.into_iter().find(|role| role.as_str() == s)
+    }
+}
+
+impl Serialize for Role {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for Role {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Role, D::Error> {
+        let name = String::deserialize(deserializer)?;
+        Role::parse(&name).ok_or_else(|| serde::de::Error::unknown_variant(&name, &Role::VALUES))
     }
 }
 
@@ -103,106 +101,13 @@ impl UserRecord {
     pub fn is_owner(&self) -> bool {
         self.role() == Role::Owner
     }
-
-    /// The v0 JSON of this user, with the given workspace names.
-    pub fn to_v0(&self, workspaces: Vec<String>) -> UserV0 {
-        let full_name = match &self.last_name {
-            Some(last) => format!("{} {}", self.first_name, last),
-            None => self.first_name.clone(),
-        };
-        UserV0 {
-            id: self.id.clone(),
-            first_name: self.first_name.clone(),
-            last_name: self.last_name.clone(),
-            full_name,
-            username: self.username.clone(),
-            role: self.role(),
-            workspaces,
-            api_key: self.api_key.clone(),
-            inserted_at: in_seconds(&self.inserted_at),
-            updated_at: in_seconds(&self.updated_at),
-        }
-    }
 }
 
-/// "User" of Argilla 2.x: every `/api/v1/…` answer that shows a user. `last_name` is `null`
-/// when unset (not left out); no `full_name`, no `workspaces`; pydantic 2's timestamps.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct UserV2 {
-    pub id: String,
-    pub first_name: String,
-    pub last_name: Option<String>,
-    pub username: String,
-    pub role: Role,
-    pub api_key: String,
-    pub inserted_at: String,
-    pub updated_at: String,
-}
-
-impl UserRecord {
-    /// The 2.x JSON of this user: the one place it is built.
-    pub fn to_v2(&self) -> UserV2 {
-        UserV2 {
-            id: self.id.clone(),
-            first_name: self.first_name.clone(),
-            last_name: self.last_name.clone(),
-            username: self.username.clone(),
-            role: self.role(),
-            api_key: self.api_key.clone(),
-            inserted_at: as_pydantic(&self.inserted_at),
-            updated_at: as_pydantic(&self.updated_at),
-        }
-    }
-}
-
-/// "User(v0)": the user as every `/api/me`, `/api/users*` and `/api/workspaces/*/users*` answer
-/// shows it. `last_name` is left out when null (`response_model_exclude_none`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct UserV0 {
-    pub id: String,
-    pub first_name: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub last_name: Option<String>,
-    pub full_name: String,
-    pub username: String,
-    pub role: Role,
-    pub workspaces: Vec<String>,
-    pub api_key: String,
-    pub inserted_at: String,
-    pub updated_at: String,
-}
-
-/// A workspace as stored; the same shape in every API generation, but for how timestamps show.
-#[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow)]
+/// A row of `workspaces`.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
 pub struct Workspace {
     pub id: String,
     pub name: String,
     pub inserted_at: String,
     pub updated_at: String,
-}
-
-impl Workspace {
-    /// As Argilla 1.x shows it (v0 and 1.x's v1 routes).
-    pub fn v1x(&self) -> Workspace {
-        Workspace {
-            inserted_at: in_seconds(&self.inserted_at),
-            updated_at: in_seconds(&self.updated_at),
-            ..self.clone()
-        }
-    }
-
-    /// As Argilla 2.x shows it.
-    pub fn v2x(&self) -> Workspace {
-        Workspace {
-            inserted_at: as_pydantic(&self.inserted_at),
-            updated_at: as_pydantic(&self.updated_at),
-            ..self.clone()
-        }
-    }
-}
-
-/// The v1 list envelope `{"items": […]}`.
-#[derive(Debug, Serialize)]
-pub struct Items<T> {
-    pub items: Vec<T>,
 }

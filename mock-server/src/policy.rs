@@ -12,6 +12,12 @@ use crate::error::{ApiError, ApiResult};
 use crate::models::{Role, UserRecord};
 use crate::state::AppState;
 
+/// Whether `user` sees every workspace as its own (`/api/me`, the "my workspaces" lists): an
+/// owner does; anyone else sees those it is a member of.
+pub fn sees_every_workspace(user: &UserRecord) -> bool {
+    user.is_owner()
+}
+
 /// Owner-only actions.
 pub fn require_owner(actor: &UserRecord) -> ApiResult<()> {
     if actor.is_owner() {

@@ -11,10 +11,10 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 use crate::config::Config;
-use crate::control::faults::FaultSpec;
-use crate::control::journal::{JournalEntry, JournalQuery};
+use crate::control::faults::{FaultRuleError, FaultSpec};
+use crate::control::journal::{Instances, JournalEntry, JournalQuery};
 use crate::control::{CoreOptions, MockCore};
-use crate::db::Database;
+use crate::db::{Database, Storage};
 use crate::fixtures::Fixtures;
 use crate::ids::IdSource;
 use crate::profile::Profile;
@@ -133,7 +133,7 @@ impl MockServer {
     }
 
     /// Adds a fault rule to the default instance; returns its id.
-    pub fn add_fault(&self, spec: FaultSpec) -> Result<u64, String> {
+    pub fn add_fault(&self, spec: FaultSpec) -> Result<u64, FaultRuleError> {
         self.core.root.faults.add(spec)
     }
 
@@ -144,7 +144,9 @@ impl MockServer {
 
     /// The journal of the default instance, oldest first.
     pub fn requests(&self) -> Vec<JournalEntry> {
-        self.core.journal.find(&JournalQuery::default(), Some(None))
+        self.core
+            .journal
+            .find(&JournalQuery::default(), Instances::Default)
     }
 
     /// Stops accepting connections, lets requests in flight finish, and closes the database.
@@ -204,15 +206,15 @@ async fn start(config: &Config, fixtures_json: Option<&str>) -> anyhow::Result<M
             None => TokenKeys::random(),
         }),
     };
-    let core =
-        Arc::new(MockCore::new(&config.database, fixtures, config.journal_size, options).await?);
+    let storage = Storage::from_url(&config.database);
+    let core = Arc::new(MockCore::new(&storage, fixtures, config.journal_size, options).await?);
     let listener = TcpListener::bind((config.host.as_str(), config.port))
         .await
         .with_context(|| format!("cannot listen on {}:{}", config.host, config.port))?;
     let addr = listener.local_addr()?;
     let (shutdown, stopped) = oneshot::channel::<()>();
     let task = tokio::spawn(crate::serve::serve(listener, core.clone(), stopped));
-    let database = core.root.state.db.url();
+    let database = core.root.state.db.storage().url();
     tracing::info!(%addr, %database, "argilla-mock listening");
     Ok(MockServer {
         addr,

@@ -30,10 +30,10 @@ async fn main() {
         },
     };
     let api = match args.iter().position(|a| a == "--api") {
-        None => Api::V1,
+        None => Api::Argilla1,
         Some(i) => match args.get(i + 1).map(String::as_str) {
-            Some("1.x") => Api::V1,
-            Some("2.x") => Api::V2,
+            Some("1.x") => Api::Argilla1,
+            Some("2.x") => Api::Argilla2,
             _ => {
                 eprintln!("usage: argilla-contract-rust-adapter [--api 1.x|2.x]");
                 std::process::exit(2);
@@ -75,8 +75,8 @@ fn to_line(message: &impl Serialize) -> String {
 /// constructor: `rg.User(...)` is how users are made there).
 fn features(api: Api) -> Vec<Op> {
     match api {
-        Api::V1 => Op::USER_1X.to_vec(),
-        Api::V2 => Op::ALL
+        Api::Argilla1 => Op::USER_1X.to_vec(),
+        Api::Argilla2 => Op::ALL
             .into_iter()
             .filter(|op| *op != Op::Construct)
             .collect(),

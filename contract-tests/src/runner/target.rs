@@ -215,8 +215,8 @@ impl Target {
             prepared.workspace = format!("ct{short}-ws");
             prepared.subject = format!("ct{short}-user");
             let user = match api {
-                Api::V1 => self.prepare_v1(&prepared, role, linked).await?,
-                Api::V2 => self.prepare_v2(&prepared, role, linked).await?,
+                Api::Argilla1 => self.prepare_v1(&prepared, role, linked).await?,
+                Api::Argilla2 => self.prepare_v2(&prepared, role, linked).await?,
             };
             prepared.subject_id = user["id"].as_str().unwrap_or_default().to_owned();
             prepared.subject_key = user["api_key"].as_str().unwrap_or_default().to_owned();
@@ -346,11 +346,11 @@ impl Target {
         let base = &prepared.base;
         let mut state = State::default();
         let users = match prepared.api {
-            Api::V1 => {
+            Api::Argilla1 => {
                 self.call(Method::GET, format!("{base}/api/users"), None)
                     .await?
             }
-            Api::V2 => self
+            Api::Argilla2 => self
                 .call(Method::GET, format!("{base}/api/v1/users"), None)
                 .await?["items"]
                 .take(),
@@ -360,7 +360,7 @@ impl Target {
         for check in after {
             match *check {
                 After::UserInWorkspace(name, _) | After::UserNotInWorkspace(name, _)
-                    if prepared.api == Api::V2 =>
+                    if prepared.api == Api::Argilla2 =>
                 {
                     let name = prepared.fill(name);
                     let Some(user) = state.users.iter_mut().find(|u| u.username == name) else {
@@ -376,14 +376,14 @@ impl Target {
                     if state.workspaces.is_empty() =>
                 {
                     state.workspaces = match prepared.api {
-                        Api::V1 => {
+                        Api::Argilla1 => {
                             let list = self
                                 .call(Method::GET, format!("{base}/api/workspaces"), None)
                                 .await?;
                             serde_json::from_value::<Vec<Named>>(list)
                                 .map_err(|e| format!("the workspace list is malformed: {e}"))?
                         }
-                        Api::V2 => self.workspaces_v2(base).await?,
+                        Api::Argilla2 => self.workspaces_v2(base).await?,
                     }
                     .into_iter()
                     .map(|w| w.name)
@@ -409,8 +409,8 @@ impl Target {
         password: &str,
     ) -> Result<bool, String> {
         let url = match prepared.api {
-            Api::V1 => format!("{}/api/security/token", prepared.base),
-            Api::V2 => format!("{}/api/v1/token", prepared.base),
+            Api::Argilla1 => format!("{}/api/security/token", prepared.base),
+            Api::Argilla2 => format!("{}/api/v1/token", prepared.base),
         };
         let form = format!(
             "username={}&password={}",

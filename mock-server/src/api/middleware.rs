@@ -20,9 +20,9 @@ use tower_http::compression::predicate::SizeAbove;
 use tower_http::compression::{Compression, CompressionLayer};
 
 use super::fallback::{allow_origin, chosen_encoding, preflight};
-use super::{v2, COMPRESS_FROM_BYTES};
+use super::{argilla2, COMPRESS_FROM_BYTES};
 use crate::error::ApiError;
-use crate::profile::Profile;
+use crate::profile::{Answerer, Profile};
 
 /// The routes, behind one guard that turns a panic into a 500 in Argilla's envelope: a bug
 /// costs one request, never the connection.
@@ -82,20 +82,19 @@ impl RealServer {
     /// Whether 2.x answers this path: `/api/v1/…` when 2.x is served, and every path under
     /// the 2.x profile.
     fn is_2x(&self, path: &str) -> bool {
-        self.profile.serves_v2() && (v2::fallback::owns(path) || !self.profile.serves_v1())
+        self.profile.answerer(path) != Answerer::Argilla1
     }
 
     /// axum answers HEAD with a GET route's handler; neither real server does. 1.x has no HEAD
     /// routes at all (its web UI would answer; the mock's 404 is in docs/differences.md); 2.x
     /// answers 405 inside `/api/v1` and its web UI outside.
     fn head(&self, request: &Request) -> Response {
-        let path = request.uri().path();
-        if self.profile.serves_v2() && v2::fallback::owns(path) {
-            v2::fallback::unmatched(request.uri(), request.headers())
-        } else if self.profile.serves_v1() {
-            ApiError::RouteNotFound.into_response()
-        } else {
-            v2::fallback::web_ui(&Method::HEAD)
+        match self.profile.answerer(request.uri().path()) {
+            Answerer::Argilla2Api => {
+                argilla2::fallback::unmatched(request.uri(), request.headers())
+            }
+            Answerer::Argilla1 => ApiError::RouteNotFound.into_response(),
+            Answerer::Argilla2WebUi => argilla2::fallback::web_ui(&Method::HEAD),
         }
     }
 }

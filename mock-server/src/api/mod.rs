@@ -1,18 +1,20 @@
-//! The HTTP API, one module per Argilla API generation.
-//!
-//! `v0` is `/api/…` and `v1` is `/api/v1/…` as Argilla 1.14 serves them; `v2` is `/api/v1/…`
-//! as argilla-server 2.8 serves it. The profile (`crate::profile`) picks which are routed.
+//! The HTTP API, one module per Argilla API generation: [`argilla1`] (`/api/…` and the few
+//! `/api/v1/…` routes of Argilla 1.14) and [`argilla2`] (`/api/v1/…` of argilla-server 2.8).
+//! The profile (`crate::profile`) picks which are routed. Beside them, what both use: path
+//! ids, not-found answers, the login check, rendered bodies.
 
+pub(crate) mod argilla1;
+pub(crate) mod argilla2;
+mod bodies;
 mod fallback;
+mod login;
 mod middleware;
 mod not_found;
-
-pub use middleware::RealServer;
+mod path_ids;
 pub(crate) mod process;
 mod routes;
-mod v0;
-mod v1;
-mod v2;
+
+pub use middleware::RealServer;
 
 pub use fallback::cors_for_answer;
 pub use routes::RouteTable;
@@ -27,29 +29,21 @@ use axum::routing::get;
 use axum::Router;
 use serde_json::Value;
 
-use crate::profile::{Generations, V1_DEFAULT, V2_DEFAULT};
+use crate::profile::{Answerer, Generations, ARGILLA1_DEFAULT, ARGILLA2_DEFAULT};
 use crate::state::AppState;
 
 /// Argilla 1.x's answers of at least this many bytes are compressed when the client asks (as
 /// the real server's middleware does); argilla-server 2.8 compresses every non-empty answer.
 const COMPRESS_FROM_BYTES: u16 = 512;
 
-/// The OpenAPI document of the 1.x routes (`Generations::V1`), served where the real 1.14
-/// server serves its own, `/api/docs/spec.json`, and at `/openapi.json`.
-pub const OPENAPI_JSON: &str = include_str!("openapi.json");
-
-/// The OpenAPI document of the 2.x routes (`Generations::V2`), served where argilla-server 2.8
-/// serves its own, `/api/v1/openapi.json`.
-pub const OPENAPI_V2_JSON: &str = include_str!("v2/openapi.json");
-
 /// The OpenAPI document of exactly the routes a profile serves ([`routes`]): for both
 /// generations, the 1.x document without its `/api/v1/…` paths (2.8 answers those) joined with
-/// the 2.x one. Schemathesis (`scripts/fuzz.sh`) and `tests/openapi.rs` read it.
+/// the 2.x one. Schemathesis (`scripts/fuzz.sh`) and `tests/api/openapi.rs` read it.
 pub fn openapi_document(generations: Generations) -> &'static str {
     static BOTH: OnceLock<String> = OnceLock::new();
     match generations {
-        Generations::V1 => OPENAPI_JSON,
-        Generations::V2 => OPENAPI_V2_JSON,
+        Generations::Argilla1 => argilla1::OPENAPI_JSON,
+        Generations::Argilla2 => argilla2::OPENAPI_JSON,
         Generations::Both => BOTH.get_or_init(join_documents),
     }
 }
@@ -57,16 +51,16 @@ pub fn openapi_document(generations: Generations) -> &'static str {
 fn join_documents() -> String {
     let parse =
         |text: &str| -> Value { serde_json::from_str(text).expect("an embedded document is JSON") };
-    let (mut joined, v2) = (parse(OPENAPI_JSON), parse(OPENAPI_V2_JSON));
+    let (mut joined, v2) = (parse(argilla1::OPENAPI_JSON), parse(argilla2::OPENAPI_JSON));
     joined["info"]["title"] = "Argilla users and workspaces API, 1.x and 2.x (argilla-mock)".into();
     joined["info"]["description"] = format!(
-        "Both generations from one database: `/api/…` as Argilla {V1_DEFAULT}, `/api/v1/…` as \
-         argilla-server {V2_DEFAULT}. {}",
+        "Both generations from one database: `/api/…` as Argilla {ARGILLA1_DEFAULT}, `/api/v1/…` as \
+         argilla-server {ARGILLA2_DEFAULT}. {}",
         v2["info"]["description"].as_str().unwrap_or_default()
     )
     .into();
     let paths = joined["paths"].as_object_mut().expect("paths");
-    paths.retain(|path, _| !path.starts_with("/api/v1/"));
+    paths.retain(|path, _| !path.starts_with(crate::profile::ARGILLA2_MOUNT));
     paths.extend(v2["paths"].as_object().expect("paths").clone());
     for part in ["schemas", "responses"] {
         let into = joined["components"][part]
@@ -85,10 +79,10 @@ fn join_documents() -> String {
 /// Every Argilla endpoint a profile serves.
 pub fn routes(generations: Generations) -> RouteTable {
     match generations {
-        Generations::V1 => v0::routes().merge(v1::routes()),
-        Generations::V2 => v2::routes(),
+        Generations::Argilla1 => argilla1::routes().merge(argilla1::v1_routes()),
+        Generations::Argilla2 => argilla2::routes(),
         // The few `/api/v1/…` routes of 1.14 are 2.8's too: there 2.8 answers.
-        Generations::Both => v0::routes().merge(v2::routes()),
+        Generations::Both => argilla1::routes().merge(argilla2::routes()),
     }
 }
 
@@ -115,12 +109,10 @@ async fn unrouted(
     uri: Uri,
     headers: HeaderMap,
 ) -> Response {
-    if state.profile.serves_v2() && v2::fallback::owns(uri.path()) {
-        v2::fallback::unmatched(&uri, &headers)
-    } else if state.profile.serves_v1() {
-        fallback::unknown_path(method).await.into_response()
-    } else {
-        v2::fallback::web_ui(&method)
+    match state.profile.answerer(uri.path()) {
+        Answerer::Argilla2Api => argilla2::fallback::unmatched(&uri, &headers),
+        Answerer::Argilla1 => fallback::unknown_path(method).await.into_response(),
+        Answerer::Argilla2WebUi => argilla2::fallback::web_ui(&method),
     }
 }
 
@@ -131,11 +123,11 @@ fn openapi_routes(generations: Generations) -> Router<AppState> {
         get(move || async move { ([(CONTENT_TYPE, "application/json")], document).into_response() })
     };
     let mut router = Router::new().route("/openapi.json", serve(openapi_document(generations)));
-    if generations != Generations::V2 {
+    if generations != Generations::Argilla2 {
         router = router.route("/api/docs/spec.json", serve(openapi_document(generations)));
     }
-    if generations != Generations::V1 {
-        router = router.route("/api/v1/openapi.json", serve(OPENAPI_V2_JSON));
+    if generations != Generations::Argilla1 {
+        router = router.route("/api/v1/openapi.json", serve(argilla2::OPENAPI_JSON));
     }
     router
 }

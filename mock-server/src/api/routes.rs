@@ -1,5 +1,5 @@
 //! A router that remembers what it routes, so `/openapi.json` can be checked against it: every
-//! route described, every description routed (`tests/openapi.rs`).
+//! route described, every description routed (`tests/api/openapi.rs`).
 
 use axum::handler::Handler;
 use axum::http::Method;

@@ -30,10 +30,11 @@ use axum::{Extension, Json, Router};
 use serde_json::{json, Value};
 
 use super::faults::FaultSpec;
-use super::journal::JournalQuery;
+use super::journal::{Instances, JournalQuery};
 use super::{Instance, MockCore};
+use crate::api::argilla1::shapes::User;
+use crate::api::argilla2::shapes::{as_pydantic, Workspace};
 use crate::fixtures::Fixtures;
-use crate::models::{as_pydantic, Workspace};
 
 /// What an admin request addresses: the server and the instance (default or a namespace) its
 /// path names. The dispatcher puts it in the request's extensions, so the router is built once.
@@ -45,24 +46,52 @@ pub struct AdminTarget {
 
 type Target = Extension<AdminTarget>;
 
-/// An admin error: a status and a message.
-#[derive(Debug)]
-pub struct AdminError(StatusCode, String);
+/// An admin error, answered `{"detail": "<message>"}`.
+#[derive(Debug, thiserror::Error)]
+pub enum AdminError {
+    #[error("Not Found")]
+    UnknownPath,
+    #[error("Method Not Allowed")]
+    MethodNotAllowed,
+    /// A request the admin API cannot act on (422).
+    #[error("{0}")]
+    Invalid(String),
+    #[error("no fault rule with id {0}")]
+    NoSuchFault(u64),
+    #[error("no open namespace {0:?}")]
+    NoSuchNamespace(String),
+    /// An unexpected failure (500), logged with its cause.
+    #[error("{0}")]
+    Internal(String),
+}
+
+impl AdminError {
+    fn status(&self) -> StatusCode {
+        match self {
+            AdminError::UnknownPath
+            | AdminError::NoSuchFault(_)
+            | AdminError::NoSuchNamespace(_) => StatusCode::NOT_FOUND,
+            AdminError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            AdminError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AdminError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+}
 
 impl IntoResponse for AdminError {
     fn into_response(self) -> Response {
-        (self.0, Json(json!({ "detail": self.1 }))).into_response()
+        (self.status(), Json(json!({ "detail": self.to_string() }))).into_response()
     }
 }
 
 fn unprocessable(message: impl Into<String>) -> AdminError {
-    AdminError(StatusCode::UNPROCESSABLE_ENTITY, message.into())
+    AdminError::Invalid(message.into())
 }
 
 /// An unexpected failure: logged with its cause, answered 500 with the message.
 fn internal(e: impl std::fmt::Display + std::fmt::Debug) -> AdminError {
     tracing::error!(error = ?e, "admin request failed");
-    AdminError(StatusCode::INTERNAL_SERVER_ERROR, e.to_string())
+    AdminError::Internal(e.to_string())
 }
 
 type AdminResult<T> = Result<T, AdminError>;
@@ -84,10 +113,8 @@ pub fn router() -> Router {
         .route("/__mock/namespaces", get(list_namespaces))
         .route("/__mock/namespaces/{name}", delete(close_namespace))
         .route("/__mock/openapi.json", get(openapi))
-        .fallback(|| async { AdminError(StatusCode::NOT_FOUND, "Not Found".into()) })
-        .method_not_allowed_fallback(|| async {
-            AdminError(StatusCode::METHOD_NOT_ALLOWED, "Method Not Allowed".into())
-        })
+        .fallback(|| async { AdminError::UnknownPath })
+        .method_not_allowed_fallback(|| async { AdminError::MethodNotAllowed })
 }
 
 /// `POST /__mock/reset` → `{"reset": true, "elapsed_us": …}`.
@@ -108,23 +135,28 @@ async fn replace_fixtures(Extension(s): Target, body: Bytes) -> AdminResult<Json
     let fixtures = Fixtures::from_json("request body", text, &fixture_ids)
         .map_err(|e| unprocessable(e.to_string()))?;
     let counts = json!({ "users": fixtures.users.len(), "workspaces": fixtures.workspaces.len() });
+    // The key the binary would announce for these fixtures: clients point the SDK at it.
+    let api_key = fixtures.default_api_key().map(str::to_owned);
     s.instance
         .replace_fixtures(fixtures)
         .await
         .map_err(internal)?;
-    Ok(Json(json!({ "loaded": counts })))
+    Ok(Json(json!({ "loaded": counts, "api_key": api_key })))
 }
 
 /// `GET /__mock/state`: the data behind the API (without password hashes).
 async fn dump_state(Extension(s): Target) -> AdminResult<Json<Value>> {
     let db = &s.instance.state.db;
-    let users = db.users_v0().await.map_err(internal)?;
+    let snapshot = db.snapshot().await.map_err(internal)?;
+    let users: Vec<User> = (snapshot.users.iter())
+        .map(|u| User::linked(&snapshot, u))
+        .collect();
     let workspaces = db.list_workspaces().await.map_err(internal)?;
     let memberships = db.list_memberships().await.map_err(internal)?;
     Ok(Json(json!({
         "namespace": s.instance.namespace,
         "users": users,
-        "workspaces": workspaces.iter().map(Workspace::v2x).collect::<Vec<_>>(),
+        "workspaces": workspaces.iter().map(Workspace::from).collect::<Vec<_>>(),
         "memberships": memberships.iter().map(|(workspace_id, user_id, inserted_at)| json!({
             "workspace_id": workspace_id, "user_id": user_id, "inserted_at": as_pydantic(inserted_at),
         })).collect::<Vec<_>>(),
@@ -134,7 +166,7 @@ async fn dump_state(Extension(s): Target) -> AdminResult<Json<Value>> {
 async fn add_fault(Extension(s): Target, body: Bytes) -> AdminResult<Json<Value>> {
     let spec: FaultSpec = serde_json::from_slice(&body)
         .map_err(|e| unprocessable(format!("invalid fault rule: {e}")))?;
-    let id = s.instance.faults.add(spec).map_err(unprocessable)?;
+    let id = (s.instance.faults.add(spec)).map_err(|e| unprocessable(e.to_string()))?;
     Ok(Json(json!({ "id": id })))
 }
 
@@ -154,10 +186,7 @@ async fn remove_fault(Extension(s): Target, Path(id): Path<String>) -> AdminResu
     if s.instance.faults.remove(id) {
         Ok(Json(json!({ "removed": id })))
     } else {
-        Err(AdminError(
-            StatusCode::NOT_FOUND,
-            format!("no fault rule with id {id}"),
-        ))
+        Err(AdminError::NoSuchFault(id))
     }
 }
 
@@ -170,12 +199,12 @@ async fn list_requests(
     let entries = s
         .core
         .journal
-        .find(&query, Some(s.instance.namespace.as_deref()));
+        .find(&query, Instances::one(s.instance.namespace.as_deref()));
     Ok(Json(json!({ "requests": entries })))
 }
 
 async fn clear_requests(Extension(s): Target) -> Json<Value> {
-    s.core.journal.clear(Some(s.instance.namespace.as_deref()));
+    (s.core.journal).clear(Instances::one(s.instance.namespace.as_deref()));
     Json(json!({ "requests": [] }))
 }
 
@@ -191,10 +220,7 @@ async fn close_namespace(
     if s.core.close_namespace(&name).await {
         Ok(Json(json!({ "closed": name })))
     } else {
-        Err(AdminError(
-            StatusCode::NOT_FOUND,
-            format!("no open namespace {name:?}"),
-        ))
+        Err(AdminError::NoSuchNamespace(name))
     }
 }
 

@@ -46,7 +46,7 @@ pub struct FaultSpec {
     pub delay_ms: Option<Delay>,
     /// `connection_reset`, `empty_response` or `malformed_body`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub fault: Option<String>,
+    pub fault: Option<Fault>,
     /// Expire after this many uses.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub times: Option<u64>,
@@ -56,6 +56,101 @@ pub struct FaultSpec {
     /// Seed for `probability` and delay ranges, so runs repeat.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seed: Option<u64>,
+}
+
+/// A fault that is not an HTTP answer: what happens to the connection, or to the body.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Fault {
+    /// The connection is reset (TCP RST) without an answer.
+    ConnectionReset,
+    /// The connection is closed without a byte of answer.
+    EmptyResponse,
+    /// The normal status and headers, with the JSON body cut short.
+    MalformedBody,
+}
+
+impl Fault {
+    const ALL: [Fault; 3] = [
+        Fault::ConnectionReset,
+        Fault::EmptyResponse,
+        Fault::MalformedBody,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Fault::ConnectionReset => "connection_reset",
+            Fault::EmptyResponse => "empty_response",
+            Fault::MalformedBody => "malformed_body",
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Fault {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Fault, D::Error> {
+        let name = String::deserialize(deserializer)?;
+        (Fault::ALL.into_iter().find(|f| f.as_str() == name))
+            .ok_or_else(|| serde::de::Error::custom(FaultRuleError::UnknownFault(name)))
+    }
+}
+
+/// What a rule does to the requests it catches, as the journal names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FaultKind {
+    /// Another answer (`status`).
+    Status,
+    /// Only a delay before the normal answer.
+    Delay,
+    Fault(Fault),
+}
+
+impl Serialize for FaultKind {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl FaultKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FaultKind::Status => "status",
+            FaultKind::Delay => "delay",
+            FaultKind::Fault(fault) => fault.as_str(),
+        }
+    }
+}
+
+/// Why a fault rule was refused.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum FaultRuleError {
+    #[error("method {0:?} is not an HTTP method")]
+    Method(String),
+    #[error("path {0:?} must start with '/'")]
+    RelativePath(String),
+    #[error("path {path:?} is not a valid glob: {problem}")]
+    Glob { path: String, problem: String },
+    #[error("header name {0:?} is not valid")]
+    HeaderName(String),
+    #[error("probability must be between 0 and 1, got {0}")]
+    Probability(f64),
+    #[error("times must be at least 1")]
+    NoTimes,
+    #[error("delay_ms range [{0}, {1}] has its minimum above its maximum")]
+    DelayRange(u64, u64),
+    #[error("delay_ms must be at most 600000 (10 minutes)")]
+    DelayTooLong,
+    #[error("give either `fault` or `status`, not both")]
+    FaultAndStatus,
+    #[error(
+        "unknown fault {0:?}: expected \"connection_reset\", \"empty_response\" or \"malformed_body\""
+    )]
+    UnknownFault(String),
+    #[error("status must be between 200 and 599, got {0}")]
+    Status(u16),
+    #[error("the rule does nothing: give `status`, `fault` or `delay_ms`")]
+    DoesNothing,
+    #[error("retry_after goes with status 429")]
+    RetryAfterWithout429,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -84,19 +179,15 @@ pub enum Outcome {
         body: Value,
         retry_after: Option<u64>,
     },
-    /// The connection is reset (TCP RST) without an answer.
-    ConnectionReset,
-    /// The connection is closed without a byte of answer.
-    EmptyResponse,
-    /// The normal status and headers, with the JSON body cut short.
-    MalformedBody,
+    /// No HTTP answer, or a broken one.
+    Fault(Fault),
 }
 
 /// The decision for one request.
 #[derive(Debug, Clone)]
 pub struct Plan {
     pub rule: u64,
-    pub kind: &'static str,
+    pub kind: FaultKind,
     pub delay: Option<Duration>,
     pub outcome: Outcome,
 }
@@ -115,7 +206,7 @@ struct Rule {
     method: Option<Method>,
     path: PathMatch,
     delay: Option<(u64, u64)>,
-    kind: &'static str,
+    kind: FaultKind,
     outcome: Outcome,
     remaining: Option<u64>,
     probability: f64,
@@ -125,7 +216,8 @@ struct Rule {
 /// The rules of one namespace, in the order they were added (the first match wins).
 #[derive(Debug, Default)]
 pub struct FaultBook {
-    next_id: AtomicU64,
+    /// The id of the last rule accepted.
+    last_id: AtomicU64,
     rules: Mutex<Vec<Rule>>,
     /// Whether `rules` has any: read without the lock by every request, written (by
     /// [`Rules`]) whenever the lock is released.
@@ -160,12 +252,12 @@ impl Drop for Rules<'_> {
 
 impl FaultBook {
     /// Checks and stores a rule; returns its id, or what is wrong with it.
-    pub fn add(&self, spec: FaultSpec) -> Result<u64, String> {
-        let mut rule = compile(0, spec)?;
-        // Ids are handed out only to rules that were accepted, so they have no gaps.
-        rule.id = self.next_id.fetch_add(1, Ordering::Relaxed) + 1;
-        let id = rule.id;
-        self.lock().push(rule);
+    pub fn add(&self, spec: FaultSpec) -> Result<u64, FaultRuleError> {
+        let mut rules = self.lock();
+        // Under the lock, and taken only by a rule that is accepted: ids have no gaps.
+        let id = self.last_id.load(Ordering::Relaxed) + 1;
+        rules.push(compile(id, spec)?);
+        self.last_id.store(id, Ordering::Relaxed);
         Ok(id)
     }
 
@@ -258,76 +350,73 @@ impl Rule {
     }
 }
 
-fn compile(id: u64, spec: FaultSpec) -> Result<Rule, String> {
+fn compile(id: u64, spec: FaultSpec) -> Result<Rule, FaultRuleError> {
     let method = match &spec.method {
         None => None,
         Some(m) => Some(
             Method::from_bytes(m.to_ascii_uppercase().as_bytes())
-                .map_err(|_| format!("method {m:?} is not an HTTP method"))?,
+                .map_err(|_| FaultRuleError::Method(m.clone()))?,
         ),
     };
     let path = match &spec.path {
         None => PathMatch::Any,
-        Some(p) if !p.starts_with('/') => return Err(format!("path {p:?} must start with '/'")),
+        Some(p) if !p.starts_with('/') => return Err(FaultRuleError::RelativePath(p.clone())),
         Some(p) if p.contains(['*', '?', '[', '{']) => {
             let glob: Glob = GlobBuilder::new(p)
                 .literal_separator(true)
                 .build()
-                .map_err(|e| format!("path {p:?} is not a valid glob: {}", e.kind()))?;
+                .map_err(|e| FaultRuleError::Glob {
+                    path: p.clone(),
+                    problem: e.kind().to_string(),
+                })?;
             PathMatch::Glob(glob.compile_matcher())
         }
         Some(p) => PathMatch::Exact(p.clone()),
     };
     if let Some(h) = &spec.header {
         axum::http::HeaderName::from_bytes(h.name.as_bytes())
-            .map_err(|_| format!("header name {:?} is not valid", h.name))?;
+            .map_err(|_| FaultRuleError::HeaderName(h.name.clone()))?;
     }
     let probability = spec.probability.unwrap_or(1.0);
     if !(0.0..=1.0).contains(&probability) {
-        return Err(format!(
-            "probability must be between 0 and 1, got {probability}"
-        ));
+        return Err(FaultRuleError::Probability(probability));
     }
     if spec.times == Some(0) {
-        return Err("times must be at least 1".into());
+        return Err(FaultRuleError::NoTimes);
     }
     let delay = match spec.delay_ms {
         None => None,
         Some(Delay::Fixed(ms)) => Some((ms, ms)),
         Some(Delay::Range([min, max])) if min <= max => Some((min, max)),
-        Some(Delay::Range([min, max])) => {
-            return Err(format!(
-                "delay_ms range [{min}, {max}] has its minimum above its maximum"
-            ))
-        }
+        Some(Delay::Range([min, max])) => return Err(FaultRuleError::DelayRange(min, max)),
     };
     if delay.is_some_and(|(_, max)| max > 600_000) {
-        return Err("delay_ms must be at most 600000 (10 minutes)".into());
+        return Err(FaultRuleError::DelayTooLong);
     }
-    let (kind, outcome) = match (spec.fault.as_deref(), spec.status) {
-        (Some(_), Some(_)) => return Err("give either `fault` or `status`, not both".into()),
-        (Some("connection_reset"), None) => ("connection_reset", Outcome::ConnectionReset),
-        (Some("empty_response"), None) => ("empty_response", Outcome::EmptyResponse),
-        (Some("malformed_body"), None) => ("malformed_body", Outcome::MalformedBody),
-        (Some(other), None) => {
-            return Err(format!(
-                "unknown fault {other:?}: expected \"connection_reset\", \"empty_response\" or \"malformed_body\""
-            ))
-        }
+    let (kind, outcome) = match (spec.fault, spec.status) {
+        (Some(_), Some(_)) => return Err(FaultRuleError::FaultAndStatus),
+        (Some(fault), None) => (FaultKind::Fault(fault), Outcome::Fault(fault)),
         (None, Some(code)) => {
             let status = StatusCode::from_u16(code)
                 .ok()
                 .filter(|s| (200..=599).contains(&s.as_u16()))
-                .ok_or_else(|| format!("status must be between 200 and 599, got {code}"))?;
+                .ok_or(FaultRuleError::Status(code))?;
             let retry_after = (code == 429).then(|| spec.retry_after.unwrap_or(1));
             let body = spec.body.clone().unwrap_or_else(|| default_body(status));
-            ("status", Outcome::Respond { status, body, retry_after })
+            (
+                FaultKind::Status,
+                Outcome::Respond {
+                    status,
+                    body,
+                    retry_after,
+                },
+            )
         }
-        (None, None) if delay.is_some() => ("delay", Outcome::Continue),
-        (None, None) => return Err("the rule does nothing: give `status`, `fault` or `delay_ms`".into()),
+        (None, None) if delay.is_some() => (FaultKind::Delay, Outcome::Continue),
+        (None, None) => return Err(FaultRuleError::DoesNothing),
     };
     if spec.retry_after.is_some() && spec.status != Some(429) {
-        return Err("retry_after goes with status 429".into());
+        return Err(FaultRuleError::RetryAfterWithout429);
     }
     let rng = match spec.seed {
         Some(seed) => StdRng::seed_from_u64(seed),
@@ -412,8 +501,10 @@ mod tests {
     #[test]
     fn bad_rules_say_what_is_wrong() {
         let book = FaultBook::default();
-        let err = |v: Value| book.add(spec(v)).expect_err("refused");
-        assert!(err(json!({"fault": "explode"})).contains("unknown fault \"explode\""));
+        let err = |v: Value| book.add(spec(v)).expect_err("refused").to_string();
+        let unknown = serde_json::from_value::<FaultSpec>(json!({"fault": "explode"}));
+        let unknown = unknown.expect_err("refused").to_string();
+        assert!(unknown.contains("unknown fault \"explode\""), "{unknown}");
         assert!(err(json!({"status": 500, "probability": 1.5})).contains("between 0 and 1"));
         assert!(err(json!({"path": "/api/[users", "status": 500})).contains("not a valid glob"));
         assert!(err(json!({"path": "/api/me"})).contains("does nothing"));

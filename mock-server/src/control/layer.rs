@@ -16,7 +16,7 @@ use axum::http::{HeaderValue, Method, Response};
 use axum::response::IntoResponse;
 use http_body_util::BodyExt;
 
-use super::faults::{FaultBook, Outcome};
+use super::faults::{Fault, FaultBook, Outcome};
 use super::journal::{Journal, Recording};
 use super::masking::Secrets;
 use crate::api::{cors_for_answer, RealServer};
@@ -130,15 +130,15 @@ impl Control {
                 cors_for_answer(&parts.headers, answer.headers_mut());
                 recording.answered(answer)
             }
-            Outcome::ConnectionReset => ConnectionFault::Reset.into_response(),
-            Outcome::EmptyResponse => ConnectionFault::Empty.into_response(),
+            Outcome::Fault(Fault::ConnectionReset) => ConnectionFault::Reset.into_response(),
+            Outcome::Fault(Fault::EmptyResponse) => ConnectionFault::Empty.into_response(),
             Outcome::Continue => {
                 let answer = api
                     .answer(Request::from_parts(parts, Body::from(bytes)))
                     .await;
                 recording.answered(answer)
             }
-            Outcome::MalformedBody => {
+            Outcome::Fault(Fault::MalformedBody) => {
                 // The JSON must be cut, not a compressed stream: ask the API for a plain body.
                 parts.headers.remove(ACCEPT_ENCODING);
                 let is_head = parts.method == Method::HEAD;

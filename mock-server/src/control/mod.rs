@@ -22,7 +22,7 @@ use axum::Router;
 use tokio::sync::OnceCell;
 
 use crate::api;
-use crate::db::{Database, Image, IN_MEMORY, TEMPORARY};
+use crate::db::{Database, Image, Replace, Storage};
 use crate::fixtures::Fixtures;
 use crate::ids::IdSource;
 use crate::profile::Profile;
@@ -85,18 +85,20 @@ impl Prepared {
     async fn template(&self) -> anyhow::Result<&Database> {
         self.template
             .get_or_try_init(|| async {
-                let template = Database::open(TEMPORARY).await?;
+                let template = Database::open(&Storage::Temporary).await?;
                 // It is only ever read whole, page after page, by the copy: a small cache will do.
                 sqlx::query("PRAGMA cache_size = -256")
                     .execute(template.pool())
                     .await?;
-                template.replace_all(&self.fixtures, false).await?;
+                template
+                    .replace_all(&self.fixtures, Replace::IntoEmpty)
+                    .await?;
                 anyhow::Ok(template)
             })
             .await
     }
 
-    /// Makes `db` (a [`TEMPORARY`] one) a copy of the template.
+    /// Makes `db` (a [`Storage::Temporary`] one) a copy of the template.
     async fn copy_into(&self, db: &Database) -> anyhow::Result<()> {
         db.copy_from(self.template().await?).await?;
         db.seeded_with(&self.fixtures);
@@ -109,8 +111,10 @@ impl Prepared {
         let image = self
             .image
             .get_or_try_init(|| async {
-                let scratch = Database::open(IN_MEMORY).await?;
-                scratch.replace_all(&self.fixtures, false).await?;
+                let scratch = Database::open(&Storage::Memory).await?;
+                scratch
+                    .replace_all(&self.fixtures, Replace::IntoEmpty)
+                    .await?;
                 let image = scratch.image().await;
                 scratch.close().await;
                 anyhow::Ok(Arc::new(image?))
@@ -122,8 +126,8 @@ impl Prepared {
 
 /// Where a new instance's data comes from.
 enum Start<'a> {
-    /// The database at this URL, seeded with the fixtures if it is empty.
-    Database(&'a str),
+    /// This database, seeded with the fixtures if it is empty.
+    Database(&'a Storage),
     /// A copy of the fixtures' image (in memory), made already if `copy` is given.
     Image { copy: Option<Database> },
 }
@@ -140,15 +144,17 @@ impl Instance {
         let db = match start {
             Start::Image { copy: Some(db) } => db,
             Start::Image { copy: None } => Database::from_image(&*fixtures.image().await?).await?,
-            Start::Database(url) => {
-                let url = storage_for(url, &fixtures.fixtures);
-                let db = Database::open(url).await?;
-                if url == TEMPORARY {
+            Start::Database(storage) => {
+                let storage = storage_for(storage, &fixtures.fixtures);
+                let db = Database::open(&storage).await?;
+                if storage == Storage::Temporary {
                     fixtures.copy_into(&db).await?;
                 } else if db.is_empty().await? {
-                    db.replace_all(&fixtures.fixtures, false).await?;
+                    db.replace_all(&fixtures.fixtures, Replace::IntoEmpty)
+                        .await?;
                 } else {
-                    tracing::info!(database = %url, "database has data: fixtures not applied");
+                    let database = storage.url();
+                    tracing::info!(%database, "database has data: fixtures not applied");
                 }
                 db
             }
@@ -186,14 +192,15 @@ impl Instance {
     /// rewritten row by row, in one transaction.
     pub async fn reset(&self) -> anyhow::Result<()> {
         let prepared = self.current_fixtures();
-        if self.state.db.in_memory() {
-            self.state.db.restore(&*prepared.image().await?).await?;
-        } else if self.state.db.url() == TEMPORARY {
-            prepared.copy_into(&self.state.db).await?;
-            // So that resets of a large set do not grow the process either.
-            settle(&self.state.db).await?;
-        } else {
-            self.state.db.replace_all(&prepared.fixtures, true).await?;
+        let db = &self.state.db;
+        match db.storage() {
+            Storage::Memory => db.restore(&*prepared.image().await?).await?,
+            Storage::Temporary => {
+                prepared.copy_into(db).await?;
+                // So that resets of a large set do not grow the process either.
+                settle(db).await?;
+            }
+            Storage::File(_) => db.replace_all(&prepared.fixtures, Replace::Wipe).await?,
         }
         self.state.ids.restart();
         Ok(())
@@ -202,7 +209,7 @@ impl Instance {
     /// Replaces the fixtures (and the data) of this instance.
     /// The new fixtures take effect only once they are written.
     pub async fn replace_fixtures(&self, fixtures: Fixtures) -> sqlx::Result<()> {
-        self.state.db.replace_all(&fixtures, true).await?;
+        self.state.db.replace_all(&fixtures, Replace::Wipe).await?;
         *self.fixtures.write().unwrap_or_else(|e| e.into_inner()) = Prepared::new(fixtures);
         self.state.ids.restart();
         Ok(())
@@ -223,13 +230,13 @@ impl Instance {
 /// (about 1 s for 100,000 users) instead of restoring an image (which would be in memory again).
 const MAX_IN_MEMORY_FIXTURE_BYTES: usize = 8 << 20;
 
-/// The database the default instance opens for `url`: [`TEMPORARY`] for [`IN_MEMORY`] when
-/// the fixtures are large, else `url` itself.
-fn storage_for<'a>(url: &'a str, fixtures: &Fixtures) -> &'a str {
-    if url == IN_MEMORY && fixtures.text_bytes() > MAX_IN_MEMORY_FIXTURE_BYTES {
-        TEMPORARY
+/// The storage the default instance opens for the configured one: a temporary database
+/// instead of memory when the fixtures are large.
+fn storage_for(configured: &Storage, fixtures: &Fixtures) -> Storage {
+    if *configured == Storage::Memory && fixtures.text_bytes() > MAX_IN_MEMORY_FIXTURE_BYTES {
+        Storage::Temporary
     } else {
-        url
+        configured.clone()
     }
 }
 
@@ -265,7 +272,7 @@ pub struct MockCore {
 
 impl MockCore {
     pub async fn new(
-        database_url: &str,
+        storage: &Storage,
         fixtures: Fixtures,
         journal_size: usize,
         options: CoreOptions,
@@ -278,7 +285,7 @@ impl MockCore {
         };
         let root = Instance::open(
             None,
-            Start::Database(database_url),
+            Start::Database(storage),
             fixtures.clone(),
             ids,
             &options,
@@ -412,7 +419,7 @@ mod tests {
     #[test]
     fn only_large_fixtures_move_the_default_database_out_of_memory() {
         let small = Fixtures::default_fixtures(&IdSource::random()).expect("fixtures");
-        assert_eq!(storage_for(IN_MEMORY, &small), IN_MEMORY);
+        assert_eq!(storage_for(&Storage::Memory, &small), Storage::Memory);
         let one = small.users[0].clone();
         let per_user = Fixtures {
             workspaces: vec![],
@@ -423,11 +430,8 @@ mod tests {
             workspaces: vec![],
             users: vec![one; MAX_IN_MEMORY_FIXTURE_BYTES / per_user + 1],
         };
-        assert_eq!(storage_for(IN_MEMORY, &large), TEMPORARY);
-        assert_eq!(
-            storage_for("sqlite:mock.db", &large),
-            "sqlite:mock.db",
-            "a file stays"
-        );
+        assert_eq!(storage_for(&Storage::Memory, &large), Storage::Temporary);
+        let file = Storage::File("sqlite:mock.db".into());
+        assert_eq!(storage_for(&file, &large), file, "a file stays");
     }
 }

@@ -18,7 +18,8 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::SqlitePool;
 
 pub use image::Image;
-pub use users::{IdOrigin, NewUser, UserChanges, UserCreated, UserUpdated};
+pub(crate) use snapshot::Snapshot;
+pub use users::{NewUser, UserChanges, UserCreated, UserUpdated};
 pub use workspaces::WorkspaceCreated;
 
 /// The database URL used when none is given: a private in-memory database.
@@ -33,19 +34,56 @@ pub const TEMPORARY: &str = "sqlite:";
 /// The SQLite page cache of a temporary database, in KiB (SQLite's default for files).
 const TEMPORARY_CACHE_KIB: i64 = 2048;
 
+/// Where a database keeps its data.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Storage {
+    /// A private in-memory database ([`IN_MEMORY`]): images are taken of it and restored to it.
+    Memory,
+    /// A private temporary database ([`TEMPORARY`]).
+    Temporary,
+    /// A database at this SQLite URL (`sqlite:PATH`): it outlives the server.
+    File(String),
+}
+
+impl Storage {
+    /// The storage a `--database` URL names.
+    pub fn from_url(url: &str) -> Storage {
+        match url {
+            IN_MEMORY => Storage::Memory,
+            TEMPORARY => Storage::Temporary,
+            other => Storage::File(other.to_owned()),
+        }
+    }
+
+    pub fn url(&self) -> &str {
+        match self {
+            Storage::Memory => IN_MEMORY,
+            Storage::Temporary => TEMPORARY,
+            Storage::File(url) => url,
+        }
+    }
+}
+
+/// How [`Database::replace_all`] treats the data already there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Replace {
+    /// The database is empty (new, or a scratch copy): only insert.
+    IntoEmpty,
+    /// Delete every row first (a reset, new fixtures).
+    Wipe,
+}
+
 #[derive(Debug, Clone)]
 pub struct Database {
     pool: SqlitePool,
     cache: std::sync::Arc<snapshot::SnapshotCache>,
-    in_memory: bool,
-    /// The URL it was opened with.
-    url: std::sync::Arc<str>,
+    storage: std::sync::Arc<Storage>,
 }
 
 impl Database {
-    /// Opens (creating if needed) the database at `url` and applies the embedded migrations.
-    pub async fn open(url: &str) -> anyhow::Result<Database> {
-        let db = Database::connect(url).await?;
+    /// Opens (creating if needed) the database and applies the embedded migrations.
+    pub async fn open(storage: &Storage) -> anyhow::Result<Database> {
+        let db = Database::connect(storage).await?;
         sqlx::migrate!("./migrations")
             .run(&db.pool)
             .await
@@ -55,40 +93,39 @@ impl Database {
 
     /// A new in-memory database holding a copy of `image` (migrated and seeded already).
     pub async fn from_image(image: &Image) -> anyhow::Result<Database> {
-        let db = Database::connect(IN_MEMORY).await?;
+        let db = Database::connect(&Storage::Memory).await?;
         db.restore(image).await?;
         Ok(db)
     }
 
-    /// The URL it was opened with ([`TEMPORARY`] for a large default fixture set).
-    pub fn url(&self) -> &str {
-        &self.url
+    /// Where it keeps its data ([`Storage::Temporary`] for a large default fixture set).
+    pub fn storage(&self) -> &Storage {
+        &self.storage
     }
 
-    /// Whether this is a private in-memory database (what images are taken of and restored to).
-    pub fn in_memory(&self) -> bool {
-        self.in_memory
-    }
-
-    async fn connect(url: &str) -> anyhow::Result<Database> {
-        let in_memory = url == IN_MEMORY || url.contains("mode=memory");
+    async fn connect(storage: &Storage) -> anyhow::Result<Database> {
+        let url = storage.url();
         let mut options = SqliteConnectOptions::from_str(url)
             .with_context(|| format!("invalid database URL {url:?}"))?
             .create_if_missing(true)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(5));
-        if url == TEMPORARY {
-            // Nothing of it outlives the process, so nothing needs syncing; the rollback
-            // journal stays (failed creates roll back), in a temporary file of its own.
-            options = options
-                .synchronous(SqliteSynchronous::Off)
-                .pragma("cache_size", format!("-{TEMPORARY_CACHE_KIB}"));
-        } else if !in_memory {
-            // WAL with synchronous=NORMAL: an acknowledged write survives the process being
-            // killed (it is in the WAL, in the OS cache); only a power loss could undo it.
-            options = options
-                .journal_mode(SqliteJournalMode::Wal)
-                .synchronous(SqliteSynchronous::Normal);
+        match storage {
+            Storage::Memory => {}
+            Storage::Temporary => {
+                // Nothing of it outlives the process, so nothing needs syncing; the rollback
+                // journal stays (failed creates roll back), in a temporary file of its own.
+                options = options
+                    .synchronous(SqliteSynchronous::Off)
+                    .pragma("cache_size", format!("-{TEMPORARY_CACHE_KIB}"));
+            }
+            Storage::File(_) => {
+                // WAL with synchronous=NORMAL: an acknowledged write survives the process being
+                // killed (it is in the WAL, in the OS cache); only a power loss could undo it.
+                options = options
+                    .journal_mode(SqliteJournalMode::Wal)
+                    .synchronous(SqliteSynchronous::Normal);
+            }
         }
         let pool = SqlitePoolOptions::new()
             .max_connections(1)
@@ -102,8 +139,7 @@ impl Database {
         Ok(Database {
             pool,
             cache: Default::default(),
-            in_memory,
-            url: url.into(),
+            storage: std::sync::Arc::new(storage.clone()),
         })
     }
 
@@ -145,6 +181,23 @@ impl Database {
     }
 }
 
+/// Whether a new record's id was chosen by the client (and must be kept) or drawn by the mock.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IdOrigin {
+    Drawn,
+    Given,
+}
+
+/// How many times a generated id or API key found in use is drawn again (a seeded sequence
+/// repeating, e.g. over a file database kept from an earlier run) before giving up.
+const MAX_ID_DRAWS: usize = 8;
+
+/// Rows per INSERT statement when many are written at once (fixtures): through sqlx each
+/// statement is a round trip to SQLite's worker thread, which made 100,000 fixture users take
+/// about 20 s one row at a time. 100 rows × 9 columns stays far below SQLite's bound-parameter
+/// limit (32,766).
+const ROWS_PER_INSERT: usize = 100;
+
 /// One try at a create: done (with its outcome), or to be tried again with a new id.
 enum Attempt<T> {
     Done(T),
@@ -163,14 +216,11 @@ mod tests {
     #[tokio::test]
     async fn a_temporary_database_is_private_and_keeps_what_is_written() {
         let (a, b) = (
-            Database::open(TEMPORARY).await,
-            Database::open(TEMPORARY).await,
+            Database::open(&Storage::Temporary).await,
+            Database::open(&Storage::Temporary).await,
         );
         let (a, b) = (a.expect("open a"), b.expect("open b"));
-        assert!(
-            !a.in_memory(),
-            "not in memory: resets copy a template, no image is restored into it"
-        );
+        assert_eq!(a.storage(), &Storage::Temporary);
         sqlx::query("INSERT INTO workspaces VALUES ('w', 'w', 't', 't')")
             .execute(a.pool())
             .await

@@ -2,16 +2,15 @@
 
 use super::users::insert_users;
 use super::workspaces::{insert_memberships, insert_workspace};
-use super::Database;
+use super::{Database, Replace};
 use crate::fixtures::Fixtures;
 
 impl Database {
-    /// Writes `fixtures` in one transaction, through the same inserts the API uses. `wipe`
-    /// first removes every user, workspace and membership (a reset); without it the database
-    /// must be empty.
-    pub async fn replace_all(&self, fixtures: &Fixtures, wipe: bool) -> sqlx::Result<()> {
+    /// Writes `fixtures` in one transaction, through the same inserts the API uses, into an
+    /// empty database or, with [`Replace::Wipe`], instead of every row there.
+    pub async fn replace_all(&self, fixtures: &Fixtures, how: Replace) -> sqlx::Result<()> {
         let mut tx = self.pool().begin().await?;
-        if wipe {
+        if how == Replace::Wipe {
             for table in ["workspaces_users", "users", "workspaces"] {
                 sqlx::query(&format!("DELETE FROM {table}"))
                     .execute(&mut *tx)

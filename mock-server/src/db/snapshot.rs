@@ -10,17 +10,17 @@
 //! snapshot before it, and a database just seeded shares the fixtures' records: 100,000 users
 //! are held once, not once by the fixtures and again by each snapshot.
 
+use std::any::Any;
 use std::collections::HashMap;
 use std::hash::{BuildHasher, RandomState};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Mutex};
 
-use axum::body::Bytes;
 use futures_util::TryStreamExt;
 use hashbrown::HashTable;
 
 use crate::fixtures::Fixtures;
-use crate::models::{Items, UserRecord, UserV0, Workspace};
+use crate::models::{UserRecord, Workspace};
 
 use super::Database;
 
@@ -95,14 +95,9 @@ pub(crate) struct Snapshot {
     /// `linked[link_starts[i]..link_starts[i + 1]]` (two vectors in all, not one per user).
     link_starts: Vec<u32>,
     linked: Vec<u32>,
-    /// `GET /api/users`, serialised once per snapshot.
-    users_json: OnceLock<Bytes>,
-    /// `GET /api/v1/users`, serialised once per snapshot.
-    users_v2_json: OnceLock<Bytes>,
-    /// `GET /api/me` per user (by row), serialised once per snapshot.
-    me_json: Mutex<HashMap<u32, Bytes>>,
-    /// `GET /api/v1/me` per user (by row), serialised once per snapshot.
-    me_v2_json: Mutex<HashMap<u32, Bytes>>,
+    /// What the API derives from this data (rendered bodies), made once per snapshot and
+    /// dropped with it: see [`Snapshot::memo`].
+    memos: Mutex<Vec<Arc<dyn Any + Send + Sync>>>,
 }
 
 impl Snapshot {
@@ -150,8 +145,9 @@ impl Snapshot {
         self.by_id.find(&self.users, id, id_of)
     }
 
-    /// The names of the workspaces a user is linked to, in link order.
-    fn names_of(&self, user_id: &str) -> Vec<String> {
+    /// The names of the workspaces a user is linked to, in link order (none for a user this
+    /// snapshot does not hold).
+    pub fn workspace_names_of(&self, user_id: &str) -> Vec<String> {
         self.row_of(user_id)
             .and_then(|row| {
                 let (start, end) = (*self.link_starts.get(row)?, *self.link_starts.get(row + 1)?);
@@ -165,72 +161,25 @@ impl Snapshot {
             .unwrap_or_default()
     }
 
-    /// A user as the v0 API shows it: with the names of the workspaces it is linked to. The one
-    /// place that pairs a user with its workspaces (only `/api/me` shows an owner more).
-    pub fn user_v0(&self, user: &UserRecord) -> UserV0 {
-        user.to_v0(self.names_of(&user.id))
+    /// The row of this snapshot's own record of `user` (not an equal one from a snapshot
+    /// before): what a per-user memo is keyed on.
+    pub fn own_row(&self, user: &Arc<UserRecord>) -> Option<u32> {
+        self.row_of(&user.id)
+            .filter(|&row| Arc::ptr_eq(&self.users[row], user))
+            .and_then(|row| u32::try_from(row).ok())
     }
 
-    /// The body of `GET /api/users`: every user with its own workspace links.
-    pub fn users_json(&self) -> Bytes {
-        self.users_json
-            .get_or_init(|| {
-                let users: Vec<_> = self.users.iter().map(|u| self.user_v0(u)).collect();
-                Bytes::from(serde_json::to_vec(&users).unwrap_or_default())
-            })
-            .clone()
-    }
-
-    /// The body of `GET /api/v1/users`: `{"items": [...]}` in the 2.x user shape.
-    pub fn users_v2_json(&self) -> Bytes {
-        self.users_v2_json
-            .get_or_init(|| {
-                let items = Items {
-                    items: self.users.iter().map(|u| u.to_v2()).collect(),
-                };
-                Bytes::from(serde_json::to_vec(&items).unwrap_or_default())
-            })
-            .clone()
-    }
-
-    /// The body of `GET /api/me` for `user`: an owner's `workspaces` lists every workspace.
-    pub fn me_json(&self, user: &Arc<UserRecord>) -> Bytes {
-        self.per_user(&self.me_json, user, |user| {
-            let workspaces = if user.is_owner() {
-                self.workspaces.iter().map(|w| w.name.clone()).collect()
-            } else {
-                self.names_of(&user.id)
-            };
-            serde_json::to_vec(&user.to_v0(workspaces))
-        })
-    }
-
-    /// The body of `GET /api/v1/me` for `user`.
-    pub fn me_v2_json(&self, user: &Arc<UserRecord>) -> Bytes {
-        self.per_user(&self.me_v2_json, user, |user| {
-            serde_json::to_vec(&user.to_v2())
-        })
-    }
-
-    /// A user's body from `cache`, made once per snapshot. Only for this snapshot's own record
-    /// of the user: one read from a snapshot before (the caller was authenticated a moment
-    /// earlier, and the user changed since) is serialised but not kept, or this snapshot would
-    /// answer with the old record until the next change.
-    fn per_user(
-        &self,
-        cache: &Mutex<HashMap<u32, Bytes>>,
-        user: &Arc<UserRecord>,
-        serialise: impl FnOnce(&UserRecord) -> serde_json::Result<Vec<u8>>,
-    ) -> Bytes {
-        let make = |user: &UserRecord| Bytes::from(serialise(user).unwrap_or_default());
-        let row = self
-            .row_of(&user.id)
-            .filter(|&row| Arc::ptr_eq(&self.users[row], user));
-        let Some(row) = row.and_then(|row| u32::try_from(row).ok()) else {
-            return make(user);
-        };
-        let mut cache = cache.lock().unwrap_or_else(|e| e.into_inner());
-        cache.entry(row).or_insert_with(|| make(user)).clone()
+    /// The value of type `T` derived from this snapshot, made (by `T::default`) on first use
+    /// and kept until the data changes. The API keeps its rendered bodies here, so that they
+    /// are made once per change of the data without storage knowing what they are.
+    pub fn memo<T: Any + Send + Sync + Default>(&self) -> Arc<T> {
+        let mut memos = self.memos.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(found) = memos.iter().find_map(|m| m.clone().downcast::<T>().ok()) {
+            return found;
+        }
+        let made = Arc::new(T::default());
+        memos.push(made.clone());
+        made
     }
 }
 
@@ -367,16 +316,21 @@ impl Database {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::db::{UserChanges, UserUpdated, IN_MEMORY};
+    use crate::db::{Replace, Storage, UserChanges, UserUpdated};
     use crate::ids::IdSource;
 
     #[tokio::test]
-    async fn a_me_body_is_kept_only_for_the_snapshots_own_record_of_the_user() {
+    async fn memos_and_own_rows_belong_to_one_snapshot() {
         let fixtures = Fixtures::default_fixtures(&IdSource::random()).expect("fixtures");
-        let db = Database::open(IN_MEMORY).await.expect("open");
-        db.replace_all(&fixtures, false).await.expect("seed");
+        let db = Database::open(&Storage::Memory).await.expect("open");
+        db.replace_all(&fixtures, Replace::IntoEmpty)
+            .await
+            .expect("seed");
         let before = db.snapshot().await.expect("snapshot");
         let old = before.users[0].clone();
+        let memo = before.memo::<Mutex<Vec<u8>>>();
+        memo.lock().expect("lock").push(1);
+        assert_eq!(*before.memo::<Mutex<Vec<u8>>>().lock().expect("lock"), [1]);
         let changes = UserChanges {
             first_name: Some("Renamed".into()),
             ..UserChanges::default()
@@ -386,19 +340,29 @@ mod tests {
             .expect("update");
         let after = db.snapshot().await.expect("snapshot");
         let new = after.by_id(&old.id).expect("user").clone();
-        let renamed = |body: Bytes| String::from_utf8_lossy(&body).contains("Renamed");
-        // A caller authenticated against the snapshot before, answered from this one.
-        assert!(!renamed(after.me_json(&old)) && !renamed(after.me_v2_json(&old)));
-        assert!(renamed(after.me_json(&new)), "the old record was not kept");
-        assert!(renamed(after.me_v2_json(&new)));
-        assert_eq!(after.me_json(&new), after.me_json(&new), "kept once made");
+        assert_eq!(
+            after.own_row(&old),
+            None,
+            "a record from the snapshot before"
+        );
+        assert_eq!(after.own_row(&new), Some(0));
+        assert!(
+            after
+                .memo::<Mutex<Vec<u8>>>()
+                .lock()
+                .expect("lock")
+                .is_empty(),
+            "a new snapshot starts with new memos"
+        );
     }
 
     #[tokio::test]
     async fn snapshots_share_unchanged_users_with_the_fixtures() {
         let fixtures = Fixtures::default_fixtures(&IdSource::random()).expect("fixtures");
-        let db = Database::open(IN_MEMORY).await.expect("open");
-        db.replace_all(&fixtures, false).await.expect("seed");
+        let db = Database::open(&Storage::Memory).await.expect("open");
+        db.replace_all(&fixtures, Replace::IntoEmpty)
+            .await
+            .expect("seed");
         let shared = |snapshot: &Snapshot, fixture: &Arc<UserRecord>| {
             snapshot
                 .by_id(&fixture.id)
@@ -428,7 +392,9 @@ mod tests {
             "an unchanged one is still the fixture's"
         );
 
-        db.replace_all(&fixtures, true).await.expect("reset");
+        db.replace_all(&fixtures, Replace::Wipe)
+            .await
+            .expect("reset");
         let third = db.snapshot().await.expect("snapshot");
         assert!(fixtures.users.iter().all(|u| shared(&third, &u.record)));
     }

@@ -6,9 +6,9 @@ use futures_util::stream::BoxStream;
 use sqlx::SqliteConnection;
 
 use super::workspaces::insert_membership;
-use super::{is_unique_violation, Attempt, Database};
+use super::{is_unique_violation, Attempt, Database, IdOrigin, MAX_ID_DRAWS, ROWS_PER_INSERT};
 use crate::ids::IdSource;
-use crate::models::{Role, RoleColumn, UserRecord, UserV0};
+use crate::models::{Role, RoleColumn, UserRecord};
 
 const USER_COLUMNS: &str =
     "id, first_name, last_name, username, role, api_key, inserted_at, updated_at";
@@ -42,13 +42,6 @@ pub enum UserCreated {
     IdTaken,
 }
 
-/// Whether a new record's id was chosen by the client (and must be kept) or drawn by the mock.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum IdOrigin {
-    Drawn,
-    Given,
-}
-
 /// The columns a PATCH may change; `None` leaves one as it is.
 #[derive(Debug, Clone, Default)]
 pub struct UserChanges {
@@ -69,10 +62,6 @@ pub enum UserUpdated {
     Gone,
 }
 
-/// How many times a generated id or API key found in use is drawn again (a seeded sequence
-/// repeating, e.g. over a file database kept from an earlier run) before giving up.
-pub(crate) const MAX_ID_DRAWS: usize = 8;
-
 impl NewUser {
     /// The row as the API reads it back.
     pub fn record(&self) -> UserRecord {
@@ -88,12 +77,6 @@ impl NewUser {
         }
     }
 }
-
-/// Rows per INSERT statement when many are written at once (fixtures): through sqlx each
-/// statement is a round trip to SQLite's worker thread, which made 100,000 fixture users take
-/// about 20 s one row at a time. 100 rows × 9 columns stays far below SQLite's bound-parameter
-/// limit (32,766).
-pub(super) const ROWS_PER_INSERT: usize = 100;
 
 /// Inserts one user row (the API's create).
 pub(super) async fn insert_user(conn: &mut SqliteConnection, user: &NewUser) -> sqlx::Result<()> {
@@ -148,16 +131,6 @@ impl Database {
             .await
     }
 
-    /// All users, oldest first (the order of `GET /api/users`).
-    /// The body of `GET /api/v1/users`, serialised once per change of the data.
-    pub async fn users_v2_json(&self) -> sqlx::Result<axum::body::Bytes> {
-        Ok(self.snapshot().await?.users_v2_json())
-    }
-
-    pub async fn list_users(&self) -> sqlx::Result<Vec<Arc<UserRecord>>> {
-        Ok(self.snapshot().await?.users.clone())
-    }
-
     /// Every user, oldest first, one row at a time.
     pub(super) fn users_oldest_first(&self) -> BoxStream<'_, sqlx::Result<UserRecord>> {
         // A stream borrows its SQL for as long as it runs: made once, kept for good.
@@ -165,17 +138,6 @@ impl Database {
             format!("SELECT {USER_COLUMNS} FROM users ORDER BY inserted_at, rowid")
         });
         sqlx::query_as(&SQL).fetch(self.pool())
-    }
-
-    /// A user as the v0 API shows it (see [`Snapshot::user_v0`](super::snapshot)).
-    pub async fn user_v0(&self, user: &UserRecord) -> sqlx::Result<UserV0> {
-        Ok(self.snapshot().await?.user_v0(user))
-    }
-
-    /// Every user, oldest first, as the v0 API shows them.
-    pub async fn users_v0(&self) -> sqlx::Result<Vec<UserV0>> {
-        let snapshot = self.snapshot().await?;
-        Ok(snapshot.users.iter().map(|u| snapshot.user_v0(u)).collect())
     }
 
     /// Every membership as (user id, workspace id), in link order, one row at a time.

@@ -4,10 +4,9 @@ use std::sync::Arc;
 
 use sqlx::SqliteConnection;
 
-use super::users::{IdOrigin, MAX_ID_DRAWS};
-use super::{is_unique_violation, Attempt, Database};
+use super::{is_unique_violation, Attempt, Database, IdOrigin, MAX_ID_DRAWS, ROWS_PER_INSERT};
 use crate::ids::IdSource;
-use crate::models::{UserRecord, UserV0, Workspace};
+use crate::models::{UserRecord, Workspace};
 
 /// What became of a request to create a workspace.
 #[derive(Debug)]
@@ -44,13 +43,13 @@ pub(super) async fn insert_membership(
 }
 
 /// Inserts membership rows (workspace id, user id, link time) in order, in statements of
-/// [`ROWS_PER_INSERT`](super::users::ROWS_PER_INSERT): the one INSERT for memberships, used
+/// [`ROWS_PER_INSERT`]: the one INSERT for memberships, used
 /// by the API and by fixtures.
 pub(super) async fn insert_memberships(
     conn: &mut SqliteConnection,
     links: &[(&str, &str, &str)],
 ) -> sqlx::Result<()> {
-    for chunk in links.chunks(super::users::ROWS_PER_INSERT) {
+    for chunk in links.chunks(ROWS_PER_INSERT) {
         let mut insert = sqlx::QueryBuilder::new(
             "INSERT INTO workspaces_users (workspace_id, user_id, inserted_at) ",
         );
@@ -173,13 +172,6 @@ impl Database {
             .filter_map(|id| snapshot.by_id(id))
             .cloned()
             .collect())
-    }
-
-    /// The members of a workspace, in link order, as the v0 API shows them.
-    pub async fn members_v0(&self, workspace_id: &str) -> sqlx::Result<Vec<UserV0>> {
-        let members = self.members_of(workspace_id).await?;
-        let snapshot = self.snapshot().await?;
-        Ok(members.iter().map(|u| snapshot.user_v0(u)).collect())
     }
 
     pub async fn is_member(&self, workspace_id: &str, user_id: &str) -> sqlx::Result<bool> {

@@ -39,7 +39,7 @@ impl PyValue {
     /// Looks a key up in an object (`None` for a missing key or a non-object).
     pub fn get(&self, key: &str) -> Option<&PyValue> {
         match self {
-            PyValue::Object(pairs) => pairs.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v),
+            PyValue::Object(pairs) => super::last_value(pairs, key),
             _ => None,
         }
     }

@@ -1,15 +1,22 @@
-//! Emulation of the real server's Python-side parsing, so bad input gets the real server's answer.
+//! Emulation of the real servers' Python-side parsing, so bad input gets the real server's answer.
 //!
-//! The real Argilla 1.14 server is FastAPI on pydantic v1 running on CPython 3.11. Its 422 bodies
-//! are pydantic's own error lists, its malformed-JSON errors are `json.JSONDecodeError`s, and its
-//! UUID path parameters go through Python's `uuid.UUID(str)`. Each submodule reproduces one of
-//! these, from observed behaviour (`argilla-users-api.md`, Part B) and the documented semantics of
-//! the Python functions, so that clients see identical status codes and bodies.
+//! Both real servers are FastAPI on CPython 3.11: Argilla 1.14 on pydantic v1 ([`pydantic`]),
+//! argilla-server 2.8 on pydantic 2.9 ([`pydantic2`]). Their 422 bodies are pydantic's own error
+//! lists, their malformed-JSON errors `json.JSONDecodeError`s ([`json`]), and 1.x's UUID path
+//! parameters go through Python's `uuid.UUID(str)` ([`uuid`]). Each submodule reproduces one of
+//! these, from observed behaviour (the contracts under `../shared/`) and the documented semantics
+//! of the Python functions, so that clients see identical status codes and bodies.
 
 pub mod json;
 pub mod pydantic;
 pub mod pydantic2;
 pub mod uuid;
+
+/// The value of `key` among `pairs` as a Python `dict` built from them holds it: the last one
+/// given wins (JSON objects, query strings and forms alike).
+pub fn last_value<'a, V>(pairs: &'a [(String, V)], key: &str) -> Option<&'a V> {
+    pairs.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v)
+}
 
 /// Python's `str.isspace()`: the characters `str.strip()` removes.
 pub fn is_py_whitespace(c: char) -> bool {

@@ -65,11 +65,27 @@ impl ErrorItem {
     }
 }
 
-/// A problem with one value, before it is given a location.
-type Problem = (String, &'static str, Option<Value>);
+/// A problem with one value, before it is given a location (the fields of [`ErrorItem`]
+/// but `loc`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Problem {
+    pub kind: &'static str,
+    pub msg: String,
+    pub ctx: Option<Value>,
+}
+
+impl Problem {
+    fn new(kind: &'static str, msg: impl Into<String>, ctx: Option<Value>) -> Problem {
+        Problem {
+            kind,
+            msg: msg.into(),
+            ctx,
+        }
+    }
+}
 
 fn str_type_expected() -> Problem {
-    ("str type expected".into(), "type_error.str", None)
+    Problem::new("type_error.str", "str type expected", None)
 }
 
 /// pydantic v1's `str_validator`: strings pass, numbers (and booleans, which are ints in Python)
@@ -132,23 +148,23 @@ impl StrRules {
         }
         let len = s.chars().count();
         if let Some(min) = self.min_length.filter(|&min| len < min) {
-            return Err((
-                format!("ensure this value has at least {min} characters"),
+            return Err(Problem::new(
                 "value_error.any_str.min_length",
+                format!("ensure this value has at least {min} characters"),
                 Some(json!({ "limit_value": min })),
             ));
         }
         if let Some(max) = self.max_length.filter(|&max| len > max) {
-            return Err((
-                format!("ensure this value has at most {max} characters"),
+            return Err(Problem::new(
                 "value_error.any_str.max_length",
+                format!("ensure this value has at most {max} characters"),
                 Some(json!({ "limit_value": max })),
             ));
         }
         if let Some(pattern) = self.pattern.filter(|p| !(p.is_match)(&s)) {
-            return Err((
-                format!("string does not match regex \"{}\"", pattern.source),
+            return Err(Problem::new(
                 "value_error.str.regex",
+                format!("string does not match regex \"{}\"", pattern.source),
                 Some(json!({ "pattern": pattern.source })),
             ));
         }
@@ -178,19 +194,15 @@ impl<'a> ModelValidator<'a> {
     }
 
     fn raw(&self, name: &str) -> Option<&'a PyValue> {
-        self.fields
-            .iter()
-            .rev()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v)
+        super::last_value(self.fields, name)
     }
 
     fn loc(&self, name: &str) -> Vec<LocPart> {
         vec![self.prefix.into(), name.into()]
     }
 
-    fn fail(&mut self, loc: Vec<LocPart>, (msg, kind, ctx): Problem) {
-        self.errors.push(ErrorItem::new(loc, msg, kind, ctx));
+    fn fail(&mut self, loc: Vec<LocPart>, problem: Problem) {
+        (self.errors).push(ErrorItem::new(loc, problem.msg, problem.kind, problem.ctx));
     }
 
     /// A required `constr` field. Returns `None` (and records the error) when invalid.
@@ -245,9 +257,9 @@ impl<'a> ModelValidator<'a> {
             .join(", ");
         self.fail(
             self.loc(name),
-            (
-                format!("value is not a valid enumeration member; permitted: {permitted}"),
+            Problem::new(
                 "type_error.enum",
+                format!("value is not a valid enumeration member; permitted: {permitted}"),
                 Some(json!({ "enum_values": members })),
             ),
         );
@@ -262,7 +274,7 @@ impl<'a> ModelValidator<'a> {
             Some(_) => {
                 self.fail(
                     self.loc(name),
-                    ("value is not a valid list".into(), "type_error.list", None),
+                    Problem::new("type_error.list", "value is not a valid list", None),
                 );
                 return None;
             }

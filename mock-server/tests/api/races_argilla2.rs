@@ -1,0 +1,264 @@
+//! The 2.x API under concurrent clients: of many racing writes to one thing exactly one wins
+//! (201 or 200) and the rest get what the loser of the race gets from argilla-server 2.8 (409 for
+//! a taken name or an existing membership, 404 for something already gone, 422 for a username
+//! another rename took), and every view agrees afterwards.
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use crate::helpers::*;
+use argilla_mock::Config;
+use reqwest::Method;
+use serde_json::{json, Value};
+
+/// A server with the default fixtures that serves the 2.x API only.
+async fn spawn_v2() -> Arc<TestApp> {
+    Arc::new(
+        TestApp::with_config(Config {
+            argilla_version: Some("2.8.0".into()),
+            ..Config::default()
+        })
+        .await,
+    )
+}
+
+async fn items(app: &TestApp, path: &str) -> Vec<Value> {
+    let listed: Value = app
+        .get(path, Some(OWNER_KEY))
+        .await
+        .json()
+        .await
+        .expect("JSON");
+    listed["items"].as_array().expect("items").clone()
+}
+
+fn field(items: &[Value], name: &str) -> Vec<String> {
+    items
+        .iter()
+        .map(|item| item[name].as_str().expect("a string").to_owned())
+        .collect()
+}
+
+async fn new_user(app: &TestApp, username: &str) -> String {
+    let body = json!({"first_name": "R", "username": username, "password": "12345678"});
+    let response = app
+        .request(Method::POST, "/api/v1/users", Some(OWNER_KEY))
+        .json(&body)
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(response.status(), 201);
+    let user: Value = response.json().await.expect("JSON");
+    user["id"].as_str().expect("id").to_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn sixty_four_creates_of_one_username_give_one_201_and_63_conflicts() -> TestResult {
+    let app = spawn_v2().await;
+    let statuses = at_once(64, |_| {
+        let app = app.clone();
+        async move {
+            let body = json!({"first_name": "R", "username": "racer", "password": "12345678"});
+            send_as_owner(&app, Method::POST, "/api/v1/users", Some(body)).await
+        }
+    })
+    .await;
+    assert_eq!(count(&statuses, 201), 1, "{statuses:?}");
+    assert_eq!(count(&statuses, 409), 63, "{statuses:?}");
+    let usernames = field(&items(&app, "/api/v1/users").await, "username");
+    assert_eq!(usernames.iter().filter(|u| *u == "racer").count(), 1);
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn sixty_four_creates_with_one_client_chosen_id_give_one_user() -> TestResult {
+    let app = spawn_v2().await;
+    let id = "11111111-2222-4333-8444-555555555555";
+    let statuses = at_once(64, |i| {
+        let app = app.clone();
+        async move {
+            let body = json!({"id": id, "first_name": "R", "username": format!("racer-{i}"), "password": "12345678"});
+            send_as_owner(&app, Method::POST, "/api/v1/users", Some(body)).await
+        }
+    })
+    .await;
+    assert_eq!(count(&statuses, 201), 1, "{statuses:?}");
+    assert_eq!(count(&statuses, 409), 63, "{statuses:?}");
+    let ids = field(&items(&app, "/api/v1/users").await, "id");
+    assert_eq!(ids.iter().filter(|found| *found == id).count(), 1);
+    assert_eq!(ids.len(), 5, "the 4 fixture users and the winner");
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn sixty_four_deletes_of_one_user_give_one_success_and_63_not_found() -> TestResult {
+    let app = spawn_v2().await;
+    let id = new_user(&app, "doomed").await;
+    let link = json!({ "user_id": id });
+    let added = send_as_owner(
+        &app,
+        Method::POST,
+        &format!("/api/v1/workspaces/{ARGILLA_WS}/users"),
+        Some(link),
+    )
+    .await;
+    assert_eq!(added, 201);
+    let statuses =
+        at_once(64, |_| {
+            let (app, id) = (app.clone(), id.clone());
+            async move {
+                send_as_owner(&app, Method::DELETE, &format!("/api/v1/users/{id}"), None).await
+            }
+        })
+        .await;
+    assert_eq!(count(&statuses, 200), 1, "{statuses:?}");
+    assert_eq!(count(&statuses, 404), 63, "{statuses:?}");
+    let users = field(&items(&app, "/api/v1/users").await, "username");
+    assert!(!users.contains(&"doomed".to_owned()));
+    // Its membership went with it.
+    let path = format!("/api/v1/workspaces/{ARGILLA_WS}/users");
+    let members = field(&items(&app, &path).await, "username");
+    assert!(!members.contains(&"doomed".to_owned()), "{members:?}");
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn sixty_four_renames_to_one_username_give_one_success_and_63_refusals() -> TestResult {
+    let app = spawn_v2().await;
+    let mut ids = Vec::new();
+    for i in 0..64 {
+        ids.push(new_user(&app, &format!("renamer-{i}")).await);
+    }
+    let ids = Arc::new(ids);
+    let statuses = at_once(64, |i| {
+        let (app, ids) = (app.clone(), ids.clone());
+        async move {
+            let path = format!("/api/v1/users/{}", ids[i]);
+            send_as_owner(
+                &app,
+                Method::PATCH,
+                &path,
+                Some(json!({"username": "chosen"})),
+            )
+            .await
+        }
+    })
+    .await;
+    assert_eq!(count(&statuses, 200), 1, "{statuses:?}");
+    assert_eq!(count(&statuses, 422), 63, "{statuses:?}");
+    let users = items(&app, "/api/v1/users").await;
+    let chosen: Vec<_> = users.iter().filter(|u| u["username"] == "chosen").collect();
+    assert_eq!(chosen.len(), 1);
+    let winner = statuses.iter().position(|s| *s == 200).expect("a winner");
+    assert_eq!(chosen[0]["id"], ids[winner].as_str());
+    assert_eq!(users.len(), 4 + 64, "no user lost or doubled");
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn racing_workspace_creates_and_deletes_give_one_winner_each() -> TestResult {
+    let app = spawn_v2().await;
+    let creates = at_once(64, |_| {
+        let app = app.clone();
+        async move {
+            let body = json!({ "name": "contested" });
+            let response = app
+                .request(Method::POST, "/api/v1/workspaces", Some(OWNER_KEY))
+                .json(&body)
+                .send()
+                .await
+                .expect("request");
+            let status = response.status().as_u16();
+            let body: Value = response.json().await.expect("JSON");
+            (status, body["id"].as_str().map(str::to_owned))
+        }
+    })
+    .await;
+    let statuses: Vec<u16> = creates.iter().map(|(status, _)| *status).collect();
+    assert_eq!(count(&statuses, 201), 1, "{statuses:?}");
+    assert_eq!(count(&statuses, 409), 63, "{statuses:?}");
+    let id = creates
+        .iter()
+        .find_map(|(status, id)| (*status == 201).then(|| id.clone()))
+        .flatten()
+        .expect("the winner's id");
+    let names = field(&items(&app, "/api/v1/me/workspaces").await, "name");
+    assert_eq!(names.iter().filter(|n| *n == "contested").count(), 1);
+
+    let deletes = at_once(64, |_| {
+        let (app, id) = (app.clone(), id.clone());
+        async move {
+            send_as_owner(
+                &app,
+                Method::DELETE,
+                &format!("/api/v1/workspaces/{id}"),
+                None,
+            )
+            .await
+        }
+    })
+    .await;
+    assert_eq!(count(&deletes, 200), 1, "{deletes:?}");
+    assert_eq!(count(&deletes, 404), 63, "{deletes:?}");
+    let names = field(&items(&app, "/api/v1/me/workspaces").await, "name");
+    assert_eq!(names, ["argilla", "team"]);
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn racing_membership_changes_end_consistent() -> TestResult {
+    let app = spawn_v2().await;
+    let id = new_user(&app, "joiner").await;
+    let members_path = format!("/api/v1/workspaces/{TEAM_WS}/users");
+
+    // 64 adds of one membership: one 201, 63 × 409.
+    let adds = at_once(64, |_| {
+        let (app, path, id) = (app.clone(), members_path.clone(), id.clone());
+        async move { send_as_owner(&app, Method::POST, &path, Some(json!({ "user_id": id }))).await }
+    })
+    .await;
+    assert_eq!(count(&adds, 201), 1, "{adds:?}");
+    assert_eq!(count(&adds, 409), 63, "{adds:?}");
+
+    // 64 removes of it: one 200, 63 × 404.
+    let link = format!("{members_path}/{id}");
+    let removes = at_once(64, |_| {
+        let (app, link) = (app.clone(), link.clone());
+        async move { send_as_owner(&app, Method::DELETE, &link, None).await }
+    })
+    .await;
+    assert_eq!(count(&removes, 200), 1, "{removes:?}");
+    assert_eq!(count(&removes, 404), 63, "{removes:?}");
+
+    // 40 users each added and removed at once, alongside each other: each ends a member exactly
+    // when its remove came first (and so failed), and both views agree.
+    let mut ids = Vec::new();
+    for i in 0..40 {
+        ids.push(new_user(&app, &format!("m-{i}")).await);
+    }
+    let ids = Arc::new(ids);
+    let statuses = at_once(80, |i| {
+        let (app, ids, path) = (app.clone(), ids.clone(), members_path.clone());
+        async move {
+            let user = &ids[i / 2];
+            if i % 2 == 0 {
+                send_as_owner(&app, Method::POST, &path, Some(json!({ "user_id": user }))).await
+            } else {
+                send_as_owner(&app, Method::DELETE, &format!("{path}/{user}"), None).await
+            }
+        }
+    })
+    .await;
+    let members: BTreeSet<String> = field(&items(&app, &members_path).await, "id")
+        .into_iter()
+        .collect();
+    for (i, id) in ids.iter().enumerate() {
+        assert_eq!(statuses[2 * i], 201, "add of m-{i}");
+        let removed = statuses[2 * i + 1] == 200;
+        assert!(removed || statuses[2 * i + 1] == 404, "remove of m-{i}");
+        assert_eq!(members.contains(id), !removed, "m-{i}");
+        let theirs = items(&app, &format!("/api/v1/users/{id}/workspaces")).await;
+        assert_eq!(theirs.len(), usize::from(!removed), "m-{i}'s workspaces");
+    }
+    Ok(())
+}
