@@ -93,6 +93,14 @@ pub enum ApiError {
     /// 400 `text/plain` for a method the real server's HTTP parser does not know.
     #[error("invalid HTTP request")]
     InvalidHttpRequest,
+    /// A failure the real server has on purpose-free paths (a database constraint it does not
+    /// check for, say), answered as it answers it: 500 `GenericServerError` naming the Python
+    /// exception. Not logged: it is the expected answer.
+    #[error("{python_type}: {message}")]
+    RealServerFailure {
+        python_type: &'static str,
+        message: String,
+    },
     /// Anything unexpected: logged, and answered as Argilla's `GenericServerError`.
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
@@ -138,7 +146,9 @@ impl ApiError {
                 StatusCode::METHOD_NOT_ALLOWED
             }
             ApiError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
-            ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            ApiError::Internal(_) | ApiError::RealServerFailure { .. } => {
+                StatusCode::INTERNAL_SERVER_ERROR
+            }
         }
     }
 
@@ -190,6 +200,13 @@ impl ApiError {
             ApiError::Internal(e) => argilla(
                 "GenericServerError",
                 json!({ "type": "builtins.RuntimeError", "message": e.to_string() }),
+            ),
+            ApiError::RealServerFailure {
+                python_type,
+                message,
+            } => argilla(
+                "GenericServerError",
+                json!({ "type": python_type, "message": message }),
             ),
         }
     }

@@ -61,6 +61,34 @@ CLIENT_TAKES_RETRIES = SDK_VERSION >= Version("2.2.0")
 # No 2.x release up to 2.8.0 has `User.workspaces` (checked in every wheel).
 USER_HAS_WORKSPACES = hasattr(rg.User, "workspaces")
 
+# Datasets and settings (read from the wheels of 2.0.0, 2.0.1, 2.1.0, 2.2.0, 2.2.2, 2.3.0 ... 2.8.0):
+# 2.0.0 has only rg.TextField; rg.ImageField came in 2.1.0, rg.ChatField in 2.2.0, rg.CustomField in 2.3.0.
+HAS_IMAGE_FIELD = SDK_VERSION >= Version("2.1.0")
+HAS_CHAT_FIELD = SDK_VERSION >= Version("2.2.0")
+HAS_CUSTOM_FIELD = SDK_VERSION >= Version("2.3.0")
+# 2.0.1: `rg.TextField(required=False)` is sent as optional; 2.0.0 builds it with `required or True`,
+# so every text field is created required.
+TEXT_FIELD_CAN_BE_OPTIONAL = SDK_VERSION >= Version("2.0.1")
+# 2.0.1: rg.IntegerMetadataProperty / rg.FloatMetadataProperty take `visible_for_annotators=`; in 2.0.0 only
+# rg.TermsMetadataProperty does (the others have the property setter only).
+NUMERIC_METADATA_TAKES_VISIBILITY = SDK_VERSION >= Version("2.0.1")
+# 2.2.0: `dataset.progress(with_users_distribution=...)` (GET /datasets/{id}/progress, /users/progress).
+DATASET_HAS_PROGRESS = SDK_VERSION >= Version("2.2.0")
+# 2.3.0: a 403 on POST /datasets is re-raised as a ForbiddenError that names the user, role and workspace
+# (the server's ForbiddenError as its cause); before, the server's ForbiddenError itself.
+DATASET_CREATE_EXPLAINS_FORBIDDEN = SDK_VERSION >= Version("2.3.0")
+# 2.5.0: `settings.update()` (via dataset.update()) PATCHes/POSTs the questions (twice) and deletes the
+# properties removed with `settings.<kind>.remove(...)`; before, questions were never sent by update()
+# (a changed or added question stays local, silently) and there was no remove().
+SETTINGS_UPDATE_SENDS_QUESTIONS = SDK_VERSION >= Version("2.5.0")
+SETTINGS_CAN_REMOVE = SDK_VERSION >= Version("2.5.0")
+# 2.5.0: a question the server refuses while the dataset is created is reported like any other property,
+# "Failed to create property 'q': <the API error's message>"; before, "Failed to create question q".
+QUESTION_CREATE_ERROR_NAMES_PROPERTY = SDK_VERSION >= Version("2.5.0")
+# 2.6.0: iterating/listing `client.datasets` (and client.datasets[i]) fetches each dataset's settings
+# (dataset.get()); before, the listed datasets carry an empty local Settings.
+LISTED_DATASETS_HAVE_SETTINGS = SDK_VERSION >= Version("2.6.0")
+
 E2E_URL = os.environ.get("ARGILLA_E2E_URL")
 mock_only = pytest.mark.skipif(bool(E2E_URL), reason="fault injection needs argilla-mock's /__mock API")
 
@@ -127,11 +155,11 @@ def owner(server):
 
 
 class Factory:
-    """Users and workspaces made through the SDK as the owner, removed again after the test."""
+    """Users, workspaces and datasets made through the SDK as the owner, removed again after the test."""
 
     def __init__(self, server, owner):
         self.server, self.owner = server, owner
-        self.user_ids, self.workspace_ids = [], []
+        self.user_ids, self.workspace_ids, self.dataset_ids = [], [], []
 
     def user(self, role="annotator", **kw):
         kw.setdefault("username", unique("u"))
@@ -145,6 +173,22 @@ class Factory:
         ws = rg.Workspace(client=self.owner, **kw).create()
         self.workspace_ids.append(ws.id)
         return ws
+
+    def dataset(self, settings=None, workspace=None, client=None, **kw):
+        """A dataset created (and so published) through the SDK; by default in a new workspace of its own,
+        as the owner, with one text field and one label question."""
+        kw.setdefault("name", unique("ds"))
+        if workspace is None:
+            workspace = self.workspace()
+        if settings is None:
+            settings = simple_settings()
+        ds = rg.Dataset(workspace=workspace, settings=settings, client=client or self.owner, **kw)
+        ds.create()
+        self.dataset_ids.append(ds.id)
+        return ds
+
+    def track_dataset(self, dataset_id):
+        self.dataset_ids.append(dataset_id)
 
     def track_user(self, user_id):
         self.user_ids.append(user_id)
@@ -163,7 +207,13 @@ class Factory:
         return rg.Argilla(api_url=self.server.url, api_key=self.api_key_of(user))
 
     def cleanup(self):
+        for ds_id in reversed(self.dataset_ids):
+            self.server.http("DELETE", f"/api/v1/datasets/{ds_id}")
         for ws_id in reversed(self.workspace_ids):
+            # A workspace with datasets cannot be deleted (409): remove any the test left there too.
+            r = self.server.http("GET", "/api/v1/me/datasets", params={"workspace_id": str(ws_id)})
+            for item in r.json().get("items", []) if r.status_code == 200 else []:
+                self.server.http("DELETE", f"/api/v1/datasets/{item['id']}")
             self.server.http("DELETE", f"/api/v1/workspaces/{ws_id}")
         for user_id in reversed(self.user_ids):
             self.server.http("DELETE", f"/api/v1/users/{user_id}")
@@ -174,6 +224,15 @@ def make(server, owner):
     factory = Factory(server, owner)
     yield factory
     factory.cleanup()
+
+
+def simple_settings(**kw):
+    """The smallest settings a dataset can be published with: one text field, one required label question."""
+    return rg.Settings(
+        fields=[rg.TextField(name="text")],
+        questions=[rg.LabelQuestion(name="label", labels=["yes", "no"])],
+        **kw,
+    )
 
 
 def assert_api_error(exc, cls, status, body=None):

@@ -7,7 +7,9 @@ use std::sync::{Arc, Mutex};
 
 use axum::body::Bytes;
 use axum::http::header::CONTENT_TYPE;
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use axum::Json;
 use serde::Serialize;
 
 use crate::db::Snapshot;
@@ -35,6 +37,12 @@ pub fn serialised<T: Serialize>(value: &T) -> Bytes {
 /// A 200 answer whose JSON body is already serialised.
 pub fn json_answer(body: Bytes) -> Response {
     ([(CONTENT_TYPE, "application/json")], body).into_response()
+}
+
+/// An answer with this status and `value` as its JSON body (for shapes that borrow from the
+/// records they show).
+pub fn json<T: Serialize>(status: StatusCode, value: &T) -> Response {
+    (status, Json(value)).into_response()
 }
 
 /// One body per user of one snapshot (by the user's row), made on first use.

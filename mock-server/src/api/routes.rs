@@ -39,6 +39,14 @@ impl RouteTable {
         self.add(Method::POST, path, routing::post(handler))
     }
 
+    pub fn put<H, T>(self, path: &'static str, handler: H) -> Self
+    where
+        H: Handler<T, AppState>,
+        T: 'static,
+    {
+        self.add(Method::PUT, path, routing::put(handler))
+    }
+
     pub fn patch<H, T>(self, path: &'static str, handler: H) -> Self
     where
         H: Handler<T, AppState>,

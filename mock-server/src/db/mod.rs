@@ -4,8 +4,10 @@
 //! would otherwise see its own empty database); for files it makes every request see a
 //! consistent state and turns concurrent writes into a simple queue, which is what a mock needs.
 
+mod datasets;
 mod image;
 mod replace;
+mod settings;
 mod snapshot;
 mod users;
 mod workspaces;
@@ -17,10 +19,15 @@ use anyhow::Context;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::SqlitePool;
 
+pub use datasets::{
+    AppliedChanges, DatasetChanges, DatasetColumn, DatasetCreated, DatasetFilter, DatasetUpdated,
+    Published,
+};
 pub use image::Image;
+pub use settings::{SettingCreated, SettingRow, MAX_VECTORS_SETTINGS};
 pub(crate) use snapshot::Snapshot;
 pub use users::{NewUser, UserChanges, UserCreated, UserUpdated};
-pub use workspaces::WorkspaceCreated;
+pub use workspaces::{WorkspaceCreated, WorkspaceDeleted};
 
 /// The database URL used when none is given: a private in-memory database.
 pub const IN_MEMORY: &str = "sqlite::memory:";

@@ -7,11 +7,13 @@ use crate::fixtures::Fixtures;
 
 impl Database {
     /// Writes `fixtures` in one transaction, through the same inserts the API uses, into an
-    /// empty database or, with [`Replace::Wipe`], instead of every row there.
+    /// empty database or, with [`Replace::Wipe`], instead of every row there (datasets too).
     pub async fn replace_all(&self, fixtures: &Fixtures, how: Replace) -> sqlx::Result<()> {
         let mut tx = self.pool().begin().await?;
         if how == Replace::Wipe {
-            for table in ["workspaces_users", "users", "workspaces"] {
+            // Datasets first: their workspaces may not go while they exist; their settings
+            // (and all recorded in them) go with them.
+            for table in ["datasets", "workspaces_users", "users", "workspaces"] {
                 sqlx::query(&format!("DELETE FROM {table}"))
                     .execute(&mut *tx)
                     .await?;

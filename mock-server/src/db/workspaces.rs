@@ -17,6 +17,15 @@ pub enum WorkspaceCreated {
     IdTaken,
 }
 
+/// What became of a request to delete a workspace.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WorkspaceDeleted {
+    Deleted,
+    Gone,
+    /// It has datasets (drafts too): the real server refuses (409).
+    HasDatasets,
+}
+
 /// Inserts one workspace row (the one INSERT for workspaces: API and fixtures).
 pub(super) async fn insert_workspace(
     conn: &mut SqliteConnection,
@@ -147,14 +156,23 @@ impl Database {
         }
     }
 
-    /// Deletes a workspace and its memberships; `false` when it did not exist.
-    pub async fn delete_workspace(&self, id: &str) -> sqlx::Result<bool> {
+    /// Deletes a workspace and its memberships, unless it has datasets.
+    pub async fn delete_workspace(&self, id: &str) -> sqlx::Result<WorkspaceDeleted> {
         let result = sqlx::query("DELETE FROM workspaces WHERE id = ?")
             .bind(id)
             .execute(self.pool())
-            .await?;
+            .await;
+        let deleted = match result {
+            Ok(done) if done.rows_affected() == 1 => WorkspaceDeleted::Deleted,
+            Ok(_) => WorkspaceDeleted::Gone,
+            // A dataset's foreign key: one was created since the handler looked.
+            Err(sqlx::Error::Database(db)) if db.is_foreign_key_violation() => {
+                return Ok(WorkspaceDeleted::HasDatasets)
+            }
+            Err(e) => return Err(e),
+        };
         self.changed();
-        Ok(result.rows_affected() == 1)
+        Ok(deleted)
     }
 
     /// The members of a workspace, in link order.

@@ -43,6 +43,39 @@ impl PyValue {
             _ => None,
         }
     }
+
+    /// The value as data to keep: a Python `dict` of it (a repeated key keeps its first place
+    /// and its last value). Integers beyond 64 bits become floats, and `NaN` and the infinities
+    /// `null`, which JSON cannot hold.
+    pub fn to_json(&self) -> serde_json::Value {
+        use serde_json::Value;
+        match self {
+            PyValue::Null => Value::Null,
+            PyValue::Bool(b) => Value::Bool(*b),
+            PyValue::Int(digits) => digits
+                .parse::<i64>()
+                .map(Value::from)
+                .or_else(|_| digits.parse::<u64>().map(Value::from))
+                .unwrap_or_else(|_| float_json(digits.parse::<f64>().unwrap_or(f64::NAN))),
+            PyValue::Float(f) => float_json(*f),
+            PyValue::Str(s) => Value::String(s.clone()),
+            PyValue::List(items) => Value::Array(items.iter().map(PyValue::to_json).collect()),
+            PyValue::Object(pairs) => Value::Object(object_json(pairs)),
+        }
+    }
+}
+
+/// The members of a JSON object as a `dict` holds them (see [`PyValue::to_json`]).
+pub fn object_json(pairs: &[(String, PyValue)]) -> serde_json::Map<String, serde_json::Value> {
+    let mut map = serde_json::Map::with_capacity(pairs.len());
+    for (key, value) in pairs {
+        map.insert(key.clone(), value.to_json());
+    }
+    map
+}
+
+fn float_json(f: f64) -> serde_json::Value {
+    serde_json::Number::from_f64(f).map_or(serde_json::Value::Null, serde_json::Value::Number)
 }
 
 /// Python's `json.JSONDecodeError`: a message, the decoded document and a character offset.

@@ -10,6 +10,7 @@
 pub mod json;
 pub mod pydantic;
 pub mod pydantic2;
+pub mod repr;
 pub mod uuid;
 
 /// The value of `key` among `pairs` as a Python `dict` built from them holds it: the last one

@@ -48,8 +48,8 @@ async fn spawn(generations: Generations) -> TestApp {
 
 #[rstest]
 #[case::argilla1(Generations::Argilla1, 16)]
-#[case::argilla2(Generations::Argilla2, 20)]
-#[case::both(Generations::Both, 32)]
+#[case::argilla2(Generations::Argilla2, 45)]
+#[case::both(Generations::Both, 57)]
 fn every_route_is_described_and_every_description_is_routed(
     #[case] generations: Generations,
     #[case] operations: usize,

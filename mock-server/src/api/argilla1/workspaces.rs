@@ -8,7 +8,7 @@ use super::shapes::{User, Workspace};
 use super::Ids;
 use crate::api::bodies::Items;
 use crate::api::not_found;
-use crate::db::{IdOrigin, WorkspaceCreated};
+use crate::db::{IdOrigin, WorkspaceCreated, WorkspaceDeleted};
 use crate::error::{ApiError, ApiResult, Entity};
 use crate::extract::{CurrentUser, UserAndBody};
 use crate::models::{self, now_timestamp, UserRecord};
@@ -188,7 +188,8 @@ pub async fn delete(
     let id = ids.id("workspace_id")?;
     require_owner(&me)?;
     let workspace = not_found::existing_workspace(&state, &id).await?;
-    if !state.db.delete_workspace(&id).await? {
+    // Only argilla-server 2.x has datasets, and it answers this path whenever it is served.
+    if state.db.delete_workspace(&id).await? != WorkspaceDeleted::Deleted {
         return Err(not_found::workspace(&id));
     }
     Ok(Json(Workspace::from(&workspace)))

@@ -1,48 +1,245 @@
-//! `GET /api/v1/me/datasets`: the datasets a caller can see. The mock has no datasets (it serves
-//! users and workspaces), so the list is always empty; the query and the policy are checked as
-//! the real server checks them.
+//! `/api/v1/datasets…` and `/api/v1/me/datasets…` of Argilla 2.x (`argilla-2x-datasets-api.md`
+//! §3.1–§3.6, §3.11). Reads are for the owner and the workspace's members; writes for the owner
+//! and the workspace's admins. After validation, each loads the dataset (404), then checks the
+//! caller (403), then the rules of the action.
 
 use axum::extract::{Query, State};
-use axum::Json;
-use serde_json::{json, Value};
+use axum::http::StatusCode;
+use axum::response::Response;
+use serde_json::json;
+use sqlx::types::Json;
 
-use super::extract::Caller;
+use super::extract::{Caller, Ids, Valid, WithBody};
+use super::schemas::{DatasetCreate, DatasetUpdate, DatasetsQuery};
+use super::shapes;
+use crate::api::bodies::{json, Items};
+use crate::api::not_found::{self, existing_dataset};
+use crate::db::{AppliedChanges, DatasetColumn, DatasetCreated, DatasetUpdated, Published};
 use crate::error::{ApiError, ApiResult};
-use crate::policy::require_owner_or_member;
-use crate::python::last_value;
-use crate::python::pydantic2::{parse_uuid2, ErrorItem2};
+use crate::models::datasets::{Dataset, DatasetStatus};
+use crate::models::now_timestamp;
+use crate::policy::{require_owner_or_admin_member, require_owner_or_member};
+use crate::python::repr::{py_json_dumps, py_repr};
 use crate::state::AppState;
 
-/// `?workspace_id=&name=&status=` (each optional; the last one given counts).
+/// `GET /api/v1/me/datasets?workspace_id=&name=&status=`: 401 → 422 → 403 (a workspace the
+/// caller is not in); the datasets of the caller's workspaces (an owner's: all), oldest first.
 pub async fn mine(
     State(state): State<AppState>,
     Caller(me): Caller,
     Query(query): Query<Vec<(String, String)>>,
-) -> ApiResult<Json<Value>> {
-    let last = |name: &str| last_value(&query, name).map(String::as_str);
-    let mut errors = Vec::new();
-    let workspace_id = match last("workspace_id").map(parse_uuid2) {
-        None => None,
-        Some(Ok(id)) => Some(id.hyphenated().to_string()),
-        Some(Err(problem)) => {
-            errors.push(problem.at(vec!["query".into(), "workspace_id".into()]));
-            None
-        }
+) -> ApiResult<Response> {
+    let filter = DatasetsQuery::validate(&query).map_err(ApiError::ValidationV2)?;
+    if let Some(workspace_id) = &filter.workspace_id {
+        require_owner_or_member(&state, &me, workspace_id).await?;
+    }
+    let datasets = state.db.datasets_of(&me, &filter).await?;
+    let items: Items<shapes::Dataset> = datasets.iter().map(shapes::Dataset::from).collect();
+    Ok(json(StatusCode::OK, &items))
+}
+
+/// `POST /api/v1/datasets`: 401 → 422 → 403 (owner, or an admin of the workspace) → 422 unknown
+/// workspace → 409 name taken in the workspace; 201, a draft.
+pub async fn create(State(state): State<AppState>, request: WithBody) -> ApiResult<Response> {
+    let Valid { caller, body, .. } = request.validated(DatasetCreate::validate)?;
+    let workspace_id = body.workspace_id.hyphenated().to_string();
+    require_owner_or_admin_member(&state, &caller, &workspace_id).await?;
+    let now = now_timestamp();
+    let dataset = Dataset {
+        id: state.ids.uuid(),
+        name: body.name,
+        guidelines: body.guidelines,
+        allow_extra_metadata: body.allow_extra_metadata,
+        status: DatasetStatus::Draft,
+        distribution: Json(body.distribution),
+        metadata: body.metadata.map(Json),
+        workspace_id,
+        last_activity_at: now.clone(),
+        inserted_at: now.clone(),
+        updated_at: now,
     };
-    if let Some(status) = last("status") {
-        if !matches!(status, "draft" | "ready") {
-            errors.push(ErrorItem2::new(
-                "enum",
-                vec!["query".into(), "status".into()],
-                "Input should be 'draft' or 'ready'",
-            ));
+    match state.db.create_dataset(&dataset).await? {
+        DatasetCreated::Created(created) => {
+            Ok(json(StatusCode::CREATED, &shapes::Dataset::from(&*created)))
         }
+        DatasetCreated::UnknownWorkspace => Err(ApiError::UnprocessablePlain(format!(
+            "Workspace with id `{}` not found",
+            dataset.workspace_id
+        ))),
+        DatasetCreated::NameTaken => Err(ApiError::ConflictPlain(format!(
+            "Dataset with name `{}` already exists for workspace with id `{}`",
+            dataset.name, dataset.workspace_id
+        ))),
     }
-    if !errors.is_empty() {
-        return Err(ApiError::ValidationV2(errors));
+}
+
+/// `GET /api/v1/datasets/{dataset_id}`: 404 → 403; drafts too.
+pub async fn get(
+    State(state): State<AppState>,
+    Caller(me): Caller,
+    ids: Ids,
+) -> ApiResult<Response> {
+    let dataset = readable(&state, &me, &ids).await?;
+    Ok(json(StatusCode::OK, &shapes::Dataset::from(&dataset)))
+}
+
+/// `PATCH /api/v1/datasets/{dataset_id}`: 422 → 404 → 403; allowed on drafts and published
+/// datasets. A name another dataset of the workspace has is the real server's 500.
+pub async fn update(State(state): State<AppState>, request: WithBody) -> ApiResult<Response> {
+    let Valid { caller, ids, body } = request.validated(DatasetUpdate::validate)?;
+    let id = ids.id("dataset_id")?;
+    let dataset = existing_dataset(&state, &id).await?;
+    require_owner_or_admin_member(&state, &caller, &dataset.workspace_id).await?;
+    let now = now_timestamp();
+    match state.db.update_dataset(&id, &body, &now).await? {
+        DatasetUpdated::Updated(updated) => {
+            Ok(json(StatusCode::OK, &shapes::Dataset::from(&*updated)))
+        }
+        DatasetUpdated::NameTaken(applied) => Err(name_constraint_failed(&applied, &now)),
+        DatasetUpdated::Gone => Err(not_found::dataset(&id)),
     }
-    if let Some(workspace_id) = workspace_id {
-        require_owner_or_member(&state, &me, &workspace_id).await?;
+}
+
+/// `DELETE /api/v1/datasets/{dataset_id}`: 404 → 403; drafts and published datasets, with
+/// everything in them; 200 with the dataset as it was.
+pub async fn delete(
+    State(state): State<AppState>,
+    Caller(me): Caller,
+    ids: Ids,
+) -> ApiResult<Response> {
+    let dataset = manageable(&state, &me, &ids).await?;
+    if !state.db.delete_dataset(&dataset.id).await? {
+        return Err(not_found::dataset(&dataset.id));
     }
-    Ok(Json(json!({ "items": [] })))
+    Ok(json(StatusCode::OK, &shapes::Dataset::from(&dataset)))
+}
+
+/// `PUT /api/v1/datasets/{dataset_id}/publish`: 404 → 403 → 422 published → 422 no field →
+/// 422 no required question; 200, ready.
+pub async fn publish(
+    State(state): State<AppState>,
+    Caller(me): Caller,
+    ids: Ids,
+) -> ApiResult<Response> {
+    let dataset = manageable(&state, &me, &ids).await?;
+    let refused = |why: &str| Err(ApiError::UnprocessablePlain(why.into()));
+    match state
+        .db
+        .publish_dataset(&dataset.id, &now_timestamp())
+        .await?
+    {
+        Published::Published(ready) => Ok(json(StatusCode::OK, &shapes::Dataset::from(&*ready))),
+        Published::AlreadyPublished => refused("Dataset has already been published"),
+        Published::NoFields => refused("Dataset cannot be published without fields"),
+        Published::NoRequiredQuestion => {
+            refused("Dataset cannot be published without required questions")
+        }
+        Published::Gone => Err(not_found::dataset(&dataset.id)),
+    }
+}
+
+/// `GET /api/v1/datasets/{dataset_id}/progress`: records in all, completed and pending, and
+/// who has responded. A draft has no records.
+pub async fn progress(
+    State(state): State<AppState>,
+    Caller(me): Caller,
+    ids: Ids,
+) -> ApiResult<Response> {
+    readable(&state, &me, &ids).await?;
+    let body = json!({ "total": 0, "completed": 0, "pending": 0, "users": [] });
+    Ok(json(StatusCode::OK, &body))
+}
+
+/// `GET /api/v1/datasets/{dataset_id}/users/progress`: each responding user's responses by
+/// record status and response status.
+pub async fn users_progress(
+    State(state): State<AppState>,
+    Caller(me): Caller,
+    ids: Ids,
+) -> ApiResult<Response> {
+    readable(&state, &me, &ids).await?;
+    Ok(json(StatusCode::OK, &json!({ "users": [] })))
+}
+
+/// `GET /api/v1/me/datasets/{dataset_id}/metrics`: the records and the caller's responses.
+pub async fn my_metrics(
+    State(state): State<AppState>,
+    Caller(me): Caller,
+    ids: Ids,
+) -> ApiResult<Response> {
+    readable(&state, &me, &ids).await?;
+    let body = json!({ "responses": {
+        "total": 0, "submitted": 0, "discarded": 0, "draft": 0, "pending": 0
+    }});
+    Ok(json(StatusCode::OK, &body))
+}
+
+/// The route's dataset, for a caller who may read it: 404 → 403.
+pub(super) async fn readable(
+    state: &AppState,
+    me: &crate::models::UserRecord,
+    ids: &Ids,
+) -> ApiResult<Dataset> {
+    let dataset = existing_dataset(state, &ids.id("dataset_id")?).await?;
+    require_owner_or_member(state, me, &dataset.workspace_id).await?;
+    Ok(dataset)
+}
+
+/// The route's dataset, for a caller who may change it: 404 → 403.
+pub(super) async fn manageable(
+    state: &AppState,
+    me: &crate::models::UserRecord,
+    ids: &Ids,
+) -> ApiResult<Dataset> {
+    let dataset = existing_dataset(state, &ids.id("dataset_id")?).await?;
+    require_owner_or_admin_member(state, me, &dataset.workspace_id).await?;
+    Ok(dataset)
+}
+
+/// The real server checks no name on a rename: its database's UNIQUE constraint refuses one
+/// taken in the workspace, and the 500 carries SQLAlchemy's text of the UPDATE it tried.
+fn name_constraint_failed(applied: &AppliedChanges, now: &str) -> ApiError {
+    let stored = &applied.stored;
+    let mut columns = Vec::new();
+    let mut parameters = Vec::new();
+    let json_text = |value: serde_json::Value| py_repr(&py_json_dumps(&value));
+    for column in &applied.written {
+        let (name, parameter) = match column {
+            DatasetColumn::Name => ("name", py_repr(&stored.name)),
+            DatasetColumn::Guidelines => (
+                "guidelines",
+                stored.guidelines.as_deref().map_or("None".into(), py_repr),
+            ),
+            DatasetColumn::AllowExtraMetadata => (
+                "allow_extra_metadata",
+                u8::from(stored.allow_extra_metadata).to_string(),
+            ),
+            DatasetColumn::Distribution => (
+                "distribution",
+                json_text(serde_json::to_value(stored.distribution.0).unwrap_or_default()),
+            ),
+            DatasetColumn::Metadata => (
+                "metadata",
+                stored.metadata.as_ref().map_or("None".into(), |m| {
+                    json_text(serde_json::Value::Object(m.0.clone()))
+                }),
+            ),
+        };
+        columns.push(format!("{name}=?"));
+        parameters.push(parameter);
+    }
+    // Python's `str(datetime)`: a space before the time, no fraction when it is zero.
+    let time = py_repr(&now.replacen('T', " ", 1).replace(".000000", ""));
+    parameters.extend([time.clone(), time, py_repr(&stored.id.replace('-', ""))]);
+    ApiError::RealServerFailure {
+        python_type: "sqlalchemy.exc.IntegrityError",
+        message: format!(
+            "(sqlite3.IntegrityError) UNIQUE constraint failed: datasets.name, datasets.workspace_id\n\
+             [SQL: UPDATE datasets SET {}, updated_at=?, last_activity_at=? WHERE datasets.id = ?]\n\
+             [parameters: ({})]\n\
+             (Background on this error at: https://sqlalche.me/e/20/gkpj)",
+            columns.join(", "),
+            parameters.join(", ")
+        ),
+    }
 }

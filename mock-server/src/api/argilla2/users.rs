@@ -15,6 +15,7 @@ use crate::db::{IdOrigin, NewUser, UserChanges, UserCreated, UserUpdated};
 use crate::error::{ApiError, ApiResult};
 use crate::models::now_timestamp;
 use crate::policy::require_owner;
+use crate::python::repr::py_repr;
 use crate::security::hash_password;
 use crate::state::AppState;
 
@@ -120,7 +121,7 @@ pub async fn update(State(state): State<AppState>, request: WithBody) -> ApiResu
         UserUpdated::Updated(user) => Ok(Json(User::from(&user))),
         UserUpdated::UsernameTaken => Err(ApiError::UnprocessablePlain(format!(
             "Username {} already exists",
-            python_repr(username.as_deref().unwrap_or_default())
+            py_repr(username.as_deref().unwrap_or_default())
         ))),
         UserUpdated::Gone => Err(not_found::user(&id)),
     }
@@ -151,47 +152,4 @@ pub async fn workspaces(
     let id = ids.id("user_id")?;
     let user = not_found::existing_user(&state, &id).await?;
     workspaces_json(&state, &user).await
-}
-
-/// Python's `repr()` of a string, as an f-string's `!r` shows it: single quotes unless the text
-/// has a single quote and no double quote.
-fn python_repr(s: &str) -> String {
-    let quote = if s.contains('\'') && !s.contains('"') {
-        '"'
-    } else {
-        '\''
-    };
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push(quote);
-    for c in s.chars() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if c == quote => {
-                out.push('\\');
-                out.push(c);
-            }
-            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
-                out.push_str(&format!("\\x{:02x}", c as u32));
-            }
-            c => out.push(c),
-        }
-    }
-    out.push(quote);
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::python_repr;
-
-    #[test]
-    fn strings_are_shown_as_python_repr_shows_them() {
-        assert_eq!(python_repr("ada"), "'ada'");
-        assert_eq!(python_repr("o'neil"), "\"o'neil\"");
-        assert_eq!(python_repr("a'b\"c"), "'a\\'b\"c'");
-        assert_eq!(python_repr("tab\there"), "'tab\\there'");
-    }
 }

@@ -10,7 +10,7 @@ use super::shapes::{User, Workspace};
 use super::workspaces_json;
 use crate::api::bodies::Items;
 use crate::api::not_found;
-use crate::db::{IdOrigin, WorkspaceCreated};
+use crate::db::{IdOrigin, WorkspaceCreated, WorkspaceDeleted};
 use crate::error::{ApiError, ApiResult};
 use crate::models::{self, now_timestamp};
 use crate::policy::{require_owner, require_owner_or_admin_member, require_owner_or_member};
@@ -73,9 +73,8 @@ pub async fn create(
     }
 }
 
-/// `DELETE /api/v1/workspaces/{workspace_id}` (owner only): 403 → 404; 200 with the deleted
-/// workspace, its members unlinked. (The real server refuses, 409, a workspace with datasets;
-/// the mock has none.)
+/// `DELETE /api/v1/workspaces/{workspace_id}` (owner only): 403 → 404 → 409 with datasets
+/// (drafts too); 200 with the deleted workspace, its members unlinked.
 pub async fn delete(
     State(state): State<AppState>,
     Caller(me): Caller,
@@ -84,10 +83,19 @@ pub async fn delete(
     require_owner(&me)?;
     let id = ids.id("workspace_id")?;
     let workspace = not_found::existing_workspace(&state, &id).await?;
-    if !state.db.delete_workspace(&id).await? {
-        return Err(not_found::workspace(&id));
+    let has_datasets = || {
+        ApiError::ConflictPlain(format!(
+            "Cannot delete the workspace {id}. This workspace has some datasets linked"
+        ))
+    };
+    if state.db.workspace_has_datasets(&id).await? {
+        return Err(has_datasets());
     }
-    Ok(Json(Workspace::from(&workspace)))
+    match state.db.delete_workspace(&id).await? {
+        WorkspaceDeleted::Deleted => Ok(Json(Workspace::from(&workspace))),
+        WorkspaceDeleted::Gone => Err(not_found::workspace(&id)),
+        WorkspaceDeleted::HasDatasets => Err(has_datasets()),
+    }
 }
 
 /// `GET /api/v1/workspaces/{workspace_id}/users`: the owner or an admin member (403 first).

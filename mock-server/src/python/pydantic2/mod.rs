@@ -114,12 +114,14 @@ pub enum Presence {
     Defaulted,
 }
 
-/// A field: left out, given as `null`, or given (and valid).
+/// A field: left out, given as `null`, given and valid, or given and refused (its errors are
+/// the model's).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Field<T> {
     Absent,
     Null,
     Value(T),
+    Invalid,
 }
 
 impl<T> Field<T> {
@@ -135,10 +137,34 @@ impl<T> Field<T> {
         self.value().unwrap_or(default)
     }
 
-    /// `None` when left out, `Some(None)` for `null`: a PATCH's three cases.
+    /// Whether the field was given and refused.
+    pub fn is_invalid(&self) -> bool {
+        matches!(self, Field::Invalid)
+    }
+
+    /// A field left out (or `null`) as `default`: what a model with a default holds. A refused
+    /// one stays [`Field::Invalid`].
+    pub fn or_default(self, default: T) -> Field<T> {
+        match self {
+            Field::Absent | Field::Null => Field::Value(default),
+            other => other,
+        }
+    }
+
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Field<U> {
+        match self {
+            Field::Absent => Field::Absent,
+            Field::Null => Field::Null,
+            Field::Value(v) => Field::Value(f(v)),
+            Field::Invalid => Field::Invalid,
+        }
+    }
+
+    /// `None` when left out, `Some(None)` for `null`: a PATCH's three cases (a refused field
+    /// reads as left out; its model's errors are what the caller answers).
     pub fn patch(self) -> Option<Option<T>> {
         match self {
-            Field::Absent => None,
+            Field::Absent | Field::Invalid => None,
             Field::Null => Some(None),
             Field::Value(v) => Some(Some(v)),
         }
@@ -180,13 +206,24 @@ impl<'a> Model2<'a> {
         &self.loc
     }
 
-    /// The names of the given fields whose value is `null`.
-    pub fn nulls(&self, names: &[&'static str]) -> Vec<&'static str> {
-        names
+    /// Argilla's `UpdateSchema` check, a `mode="before"` validator that runs first and alone:
+    /// the given fields may be left out but not sent as `null`. The real server lists the
+    /// offenders from a Python set, in an order that varies between processes; here they come
+    /// in the order given.
+    pub fn non_null(&self, names: &[&'static str]) -> Result<(), Vec<ErrorItem2>> {
+        let nulls: Vec<&str> = names
             .iter()
             .copied()
             .filter(|n| matches!(self.raw(n), Some(PyValue::Null)))
-            .collect()
+            .collect();
+        if nulls.is_empty() {
+            return Ok(());
+        }
+        let message = format!(
+            "The following keys must have non-null values: {}",
+            nulls.join(", ")
+        );
+        Err(vec![Problem::value_error(message).at(self.loc.clone())])
     }
 
     /// The value given for `name`, unchecked.
@@ -214,7 +251,7 @@ impl<'a> Model2<'a> {
                 Ok(v) => Field::Value(v),
                 Err(errors) => {
                     self.errors.extend(errors);
-                    Field::Absent
+                    Field::Invalid
                 }
             },
         }
@@ -287,14 +324,71 @@ impl<'a> Model2<'a> {
     }
 }
 
-/// The items of a list at `loc`, each checked by `item` at its index; every item's errors.
+/// One member of a discriminated union (`Field(discriminator="type")`) at `loc`: its tag (one
+/// of `tags`, whose names `name` gives, of the Python enum `enum_name`) and its model, which
+/// pydantic locates at `loc + [tag]`.
+pub fn tagged<'a, K: Copy>(
+    value: &'a PyValue,
+    loc: &[LocPart],
+    tags: &[K],
+    name: fn(K) -> &'static str,
+    enum_name: &str,
+) -> Result<(K, Model2<'a>), Vec<ErrorItem2>> {
+    let PyValue::Object(_) = value else {
+        return Err(vec![Problem::not_a_model().at(loc.to_vec())]);
+    };
+    let Some(tag) = value.get("type") else {
+        return Err(vec![Problem::new(
+            "union_tag_not_found",
+            "Unable to extract tag using discriminator 'type'",
+        )
+        .at(loc.to_vec())]);
+    };
+    let found = match tag {
+        PyValue::Str(s) => tags.iter().copied().find(|k| name(*k) == s),
+        _ => None,
+    };
+    let Some(kind) = found else {
+        let expected: Vec<String> = (tags.iter())
+            .map(|k| format!("<{enum_name}.{0}: '{0}'>", name(*k)))
+            .collect();
+        return Err(vec![Problem::new(
+            "union_tag_invalid",
+            format!(
+                "Input tag '{}' found using 'type' does not match any of the expected tags: {}",
+                py_str(tag),
+                expected.join(", ")
+            ),
+        )
+        .at(loc.to_vec())]);
+    };
+    let model = Model2::at(value, child(loc, name(kind)))?;
+    Ok((kind, model))
+}
+
+/// Python's `str()` of a JSON value, as pydantic shows a tag.
+fn py_str(value: &PyValue) -> String {
+    match value {
+        PyValue::Null => "None".into(),
+        PyValue::Bool(true) => "True".into(),
+        PyValue::Bool(false) => "False".into(),
+        PyValue::Int(digits) => digits.clone(),
+        PyValue::Float(f) => super::py_float_repr(*f),
+        PyValue::Str(s) => s.clone(),
+        PyValue::List(_) | PyValue::Object(_) => "...".into(),
+    }
+}
+
+/// The items of a list at `loc`, each checked by `item` at its index; every item's errors. As
+/// pydantic-core does: a list over the maximum is refused at once, one under the minimum only
+/// once its items are valid.
 pub fn list_items<'a, T>(
     value: &'a PyValue,
     loc: &[LocPart],
     (min, max): (usize, Option<usize>),
     mut item: impl FnMut(&'a PyValue, Loc) -> Result<T, Vec<ErrorItem2>>,
 ) -> Result<Vec<T>, Vec<ErrorItem2>> {
-    let items = list_value(value, min, max).map_err(|p| vec![p.at(loc.to_vec())])?;
+    let items = list_value(value, 0, max).map_err(|p| vec![p.at(loc.to_vec())])?;
     let mut checked = Vec::with_capacity(items.len());
     let mut errors = Vec::new();
     for (i, value) in items.iter().enumerate() {
@@ -303,11 +397,11 @@ pub fn list_items<'a, T>(
             Err(e) => errors.extend(e),
         }
     }
-    if errors.is_empty() {
-        Ok(checked)
-    } else {
-        Err(errors)
+    if !errors.is_empty() {
+        return Err(errors);
     }
+    list_value(value, min, max).map_err(|p| vec![p.at(loc.to_vec())])?;
+    Ok(checked)
 }
 
 #[cfg(test)]

@@ -1,6 +1,8 @@
 //! The records storage keeps and hands out (their JSON shapes are each API generation's: see
 //! `api::argilla1::shapes` and `api::argilla2::shapes`), and how timestamps are stored.
 
+pub mod datasets;
+
 use chrono::{NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
 

@@ -1,11 +1,11 @@
-//! The 2.x request models (argilla-server 2.8, `api/schemas/v1/`), validated as pydantic 2 does:
-//! fields in declaration order, unknown fields ignored.
+//! The users and workspaces request models.
 
 use uuid::Uuid;
 
+use super::model;
 use crate::extract::JsonBody;
 use crate::models::Role;
-use crate::python::pydantic2::{ErrorItem2, Field, Model2, Presence, Str2};
+use crate::python::pydantic2::{ErrorItem2, Field, Presence, Str2};
 
 const NAME: Str2 = Str2 {
     strip: true,
@@ -32,11 +32,6 @@ pub struct UserCreate {
     pub username: String,
     pub role: Role,
     pub password: String,
-}
-
-/// A body as pydantic sees it: a raw (non-JSON) body is bytes, which no model accepts.
-fn model(body: &JsonBody) -> Result<Model2<'_>, Vec<ErrorItem2>> {
-    Model2::body(body.value())
 }
 
 impl UserCreate {
@@ -80,24 +75,12 @@ pub struct UserUpdate {
 }
 
 impl UserUpdate {
-    /// The fields that may not be `null`, in declaration order (the real server lists them
-    /// from a Python set, in an order that varies between processes).
+    /// The fields that may not be `null`, in declaration order.
     const NON_NULLABLE: [&'static str; 4] = ["first_name", "username", "role", "password"];
 
     pub fn validate(body: &JsonBody) -> Result<UserUpdate, Vec<ErrorItem2>> {
         let mut m = model(body)?;
-        // A `mode="before"` model validator: it runs first, and alone when it fails.
-        let nulls = m.nulls(&Self::NON_NULLABLE);
-        if !nulls.is_empty() {
-            return Err(vec![ErrorItem2::new(
-                "value_error",
-                vec!["body".into()],
-                format!(
-                    "Value error, The following keys must have non-null values: {}",
-                    nulls.join(", ")
-                ),
-            )]);
-        }
+        m.non_null(&Self::NON_NULLABLE)?;
         let first_name = m.str("first_name", Presence::Optional, NAME);
         let last_name = m.str("last_name", Presence::Optional, NAME);
         let username = m.str("username", Presence::Optional, USERNAME);
@@ -106,11 +89,7 @@ impl UserUpdate {
         m.finish()?;
         Ok(UserUpdate {
             first_name: first_name.value(),
-            last_name: match last_name {
-                Field::Absent => None,
-                Field::Null => Some(None),
-                Field::Value(v) => Some(Some(v)),
-            },
+            last_name: last_name.patch(),
             username: username.value(),
             role: role.value().and_then(Role::parse),
             password: password.value(),

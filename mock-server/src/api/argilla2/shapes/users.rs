@@ -1,23 +1,15 @@
-//! Argilla 2.x's JSON shapes of users and workspaces (`argilla-2x-users-api.md` §3). Field order
-//! in each struct is the real server's key order; do not reorder fields.
+//! Users and workspaces (`argilla-2x-users-api.md` §3), and the bodies made once per change of
+//! the users' data.
 
 use std::sync::{Arc, OnceLock};
 
 use axum::body::Bytes;
 use serde::Serialize;
 
+use super::as_pydantic;
 use crate::api::bodies::{serialised, Items, PerUser};
 use crate::db::Snapshot;
 use crate::models::{self, Role, UserRecord};
-
-/// A stored timestamp as Argilla 2.x (pydantic 2) shows it: with microseconds, or whole seconds
-/// when the fraction is exactly 0.
-pub fn as_pydantic(stored: &str) -> String {
-    match stored.strip_suffix(".000000") {
-        Some(whole) => whole.to_owned(),
-        None => stored.to_owned(),
-    }
-}
 
 /// "User" of Argilla 2.x: every `/api/v1/…` answer that shows a user. `last_name` is `null`
 /// when unset (not left out); no `full_name`, no `workspaces`; pydantic 2's timestamps.

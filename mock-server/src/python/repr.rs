@@ -1,0 +1,126 @@
+//! Python's `repr()` of the values the real server puts in its messages (`f"{x!r}"`): strings,
+//! lists of them, sets.
+
+/// Python's `repr()` of a string, as an f-string's `!r` shows it: single quotes unless the text
+/// has a single quote and no double quote.
+pub fn py_repr(s: &str) -> String {
+    let quote = if s.contains('\'') && !s.contains('"') {
+        '"'
+    } else {
+        '\''
+    };
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push(quote);
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c == quote => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
+                out.push_str(&format!("\\x{:02x}", c as u32));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push(quote);
+    out
+}
+
+/// `repr()` of a list of strings: `['a', 'b']`.
+pub fn py_list_repr<S: AsRef<str>>(items: &[S]) -> String {
+    let items: Vec<String> = items.iter().map(|s| py_repr(s.as_ref())).collect();
+    format!("[{}]", items.join(", "))
+}
+
+/// `repr()` of a set of already-`repr`ed items (`{'a'}`, `{1}`), in the order given (a
+/// Python set's own order varies between processes).
+pub fn py_set_repr(reprs: &[String]) -> String {
+    format!("{{{}}}", reprs.join(", "))
+}
+
+/// `json.dumps(value)` with Python's defaults: `", "` and `": "` separators, non-ASCII
+/// characters escaped.
+pub fn py_json_dumps(value: &serde_json::Value) -> String {
+    use serde_json::Value;
+    match value {
+        Value::Null => "null".into(),
+        Value::Bool(b) => if *b { "true" } else { "false" }.into(),
+        Value::Number(n) => match (n.as_i64(), n.as_u64(), n.as_f64()) {
+            (Some(i), _, _) => i.to_string(),
+            (_, Some(u), _) => u.to_string(),
+            (_, _, Some(f)) => super::py_float_repr(f),
+            _ => n.to_string(),
+        },
+        Value::String(s) => json_string(s),
+        Value::Array(items) => {
+            let items: Vec<String> = items.iter().map(py_json_dumps).collect();
+            format!("[{}]", items.join(", "))
+        }
+        Value::Object(map) => {
+            let members: Vec<String> = (map.iter())
+                .map(|(k, v)| format!("{}: {}", json_string(k), py_json_dumps(v)))
+                .collect();
+            format!("{{{}}}", members.join(", "))
+        }
+    }
+}
+
+/// A JSON string as `json.dumps` writes it (`ensure_ascii=True`).
+fn json_string(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            c if (c as u32) < 0x20 || (c as u32) > 0x7f => {
+                let mut units = [0u16; 2];
+                for unit in c.encode_utf16(&mut units) {
+                    out.push_str(&format!("\\u{unit:04x}"));
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strings_are_shown_as_python_repr_shows_them() {
+        assert_eq!(py_repr("ada"), "'ada'");
+        assert_eq!(py_repr("o'neil"), "\"o'neil\"");
+        assert_eq!(py_repr("a'b\"c"), "'a\\'b\"c'");
+        assert_eq!(py_repr("tab\there"), "'tab\\there'");
+    }
+
+    #[test]
+    fn json_dumps_writes_what_python_writes() {
+        let value = serde_json::json!({"strategy": "overlap", "n": [1, 2.5], "é": "a\"b"});
+        assert_eq!(
+            py_json_dumps(&value),
+            r#"{"strategy": "overlap", "n": [1, 2.5], "\u00e9": "a\"b"}"#
+        );
+    }
+
+    #[test]
+    fn lists_and_sets_are_shown_as_python_shows_them() {
+        assert_eq!(py_list_repr(&["pos", "zzz"]), "['pos', 'zzz']");
+        assert_eq!(py_list_repr::<&str>(&[]), "[]");
+        assert_eq!(py_set_repr(&["1".into()]), "{1}");
+    }
+}
