@@ -27,7 +27,6 @@ from argilla._exceptions import (
 from conftest import (
     DATASET_CREATE_EXPLAINS_FORBIDDEN,
     DATASET_HAS_PROGRESS,
-    EXCEPTIONS_CARRY_STATUS,
     HAS_CHAT_FIELD,
     HAS_CUSTOM_FIELD,
     HAS_IMAGE_FIELD,
@@ -90,7 +89,10 @@ def full_settings():
             rg.IntegerMetadataProperty(name="year", min=1900, max=2100),
             score,
         ],
-        vectors=[rg.VectorField(name="emb", dimensions=3, title="Embedding"), rg.VectorField(name="emb_big", dimensions=768)],
+        vectors=[
+            rg.VectorField(name="emb", dimensions=3, title="Embedding"),
+            rg.VectorField(name="emb_big", dimensions=768),
+        ],
         guidelines="Label the texts carefully.",
         allow_extra_metadata=True,
         distribution=rg.TaskDistribution(min_submitted=2),
@@ -325,7 +327,9 @@ def test_dataset_get_reads_what_changed_on_the_server(server, owner, make):
     assert ds.guidelines is None
     assert ds.get() is ds
     assert ds.guidelines == "Changed elsewhere"
-    assert [metadata_summary(m) for m in ds.settings.metadata] == [("late", "IntegerMetadataProperty", "Late", True, (1, 3))]
+    assert [metadata_summary(m) for m in ds.settings.metadata] == [
+        ("late", "IntegerMetadataProperty", "Late", True, (1, 3))
+    ]
 
 
 def test_the_sdk_sends_its_own_defaults_for_a_minimal_dataset(server, owner, make):
@@ -349,7 +353,10 @@ def test_the_sdk_sends_its_own_defaults_for_a_minimal_dataset(server, owner, mak
             True,
             {
                 "type": "label_selection",
-                "options": [{"value": "yes", "text": "yes", "description": None}, {"value": "no", "text": "no", "description": None}],
+                "options": [
+                    {"value": "yes", "text": "yes", "description": None},
+                    {"value": "no", "text": "no", "description": None},
+                ],
                 # Two labels: below the SDK's minimum of 3 for visible_labels, so nothing is filled in.
                 "visible_options": None,
             },
@@ -389,7 +396,9 @@ def test_a_new_dataset_copies_the_settings_of_an_existing_one(server, owner, mak
     assert copy.id != source.id
     assert summary(copy) == summary(source) == expected_full_summary()
     # The copy got settings of its own on the server; the source's are untouched.
-    source_ids = {p.id for kind in ("fields", "questions", "metadata", "vectors") for p in getattr(source.settings, kind)}
+    source_ids = {
+        p.id for kind in ("fields", "questions", "metadata", "vectors") for p in getattr(source.settings, kind)
+    }
     copy_ids = {p.id for kind in ("fields", "questions", "metadata", "vectors") for p in getattr(copy.settings, kind)}
     assert None not in copy_ids and not source_ids & copy_ids
     assert copy.settings is not source.settings
@@ -459,7 +468,9 @@ def test_dataset_lookups_that_miss_warn_and_return_none(server, owner, make):
 def test_a_dataset_name_is_looked_up_only_in_its_workspace(server, owner, make):
     ws, other = make.workspace(), make.workspace()
     ds = make.dataset(workspace=ws)
-    with pytest.warns(UserWarning, match=re.escape(f"Dataset with name '{ds.name}' not found in workspace '{other.name}'")):
+    with pytest.warns(
+        UserWarning, match=re.escape(f"Dataset with name '{ds.name}' not found in workspace '{other.name}'")
+    ):
         assert owner.datasets(ds.name, workspace=other.name) is None
     # The same name in another workspace is another dataset.
     twin = make.dataset(workspace=other, name=ds.name)
@@ -620,7 +631,10 @@ def test_adding_a_field_to_a_published_dataset_is_a_settings_error(server, owner
         ds.update()
     assert str(info.value) == f"Argilla SDK error: SettingsError: Failed to update 'extra_field': {UNPROCESSABLE}"
     assert_api_error(
-        info.value.__cause__, UnprocessableEntityError, 422, {"detail": "Field cannot be created for a published dataset"}
+        info.value.__cause__,
+        UnprocessableEntityError,
+        422,
+        {"detail": "Field cannot be created for a published dataset"},
     )
     assert raw_names(server, f"/datasets/{ds.id}/fields") == ["text"]
 
@@ -695,7 +709,9 @@ def test_removing_metadata_and_a_vector_from_a_published_dataset_deletes_them(se
     assert str(info.value) == (
         "Argilla SDK error: SettingsError: Failed to delete 'emb': Resource or entity not found on the server"
     )
-    assert_api_error(info.value.__cause__, NotFoundError, 404, {"detail": f"VectorSettings with id `{emb_id}` not found"})
+    assert_api_error(
+        info.value.__cause__, NotFoundError, 404, {"detail": f"VectorSettings with id `{emb_id}` not found"}
+    )
 
 
 def test_duplicate_property_names_are_refused_after_the_dataset_was_posted(server, owner, make):
@@ -736,7 +752,9 @@ def test_deleting_a_dataset_and_looking_it_up_again(server, owner, make):
     assert owner.api.datasets.exists(ds_id) is False
     with pytest.warns(UserWarning, match=re.escape(f"Dataset with id {ds_id!r} not found")):
         assert owner.datasets(id=ds_id) is None
-    with pytest.warns(UserWarning, match=re.escape(f"Dataset with name '{ds.name}' not found in workspace '{ws.name}'")):
+    with pytest.warns(
+        UserWarning, match=re.escape(f"Dataset with name '{ds.name}' not found in workspace '{ws.name}'")
+    ):
         assert owner.datasets(ds.name, workspace=ws) is None
     assert ws.datasets == []
     # Its settings went with it.
@@ -813,11 +831,13 @@ def test_an_unknown_workspace_name_is_not_found_before_anything_is_sent(server, 
     # Made by the SDK (no HTTP error behind it): it names the looked-up result (None), not the name given,
     # and lists every workspace the user sees.
     text = str(info.value)
-    assert text.startswith("Argilla SDK error: NotFoundError: Workspace with name None not found. Available workspaces: [")
+    assert text.startswith(
+        "Argilla SDK error: NotFoundError: Workspace with name None not found. Available workspaces: ["
+    )
     assert repr(ws.name) in text and "'argilla'" in text
     assert info.value.status_code == 500
     assert ds.id is None
-    assert ds.name not in [d.name for d in owner.datasets.list()]
+    assert ds.name not in [d["name"] for d in raw(server, "/me/datasets")["items"]]
 
 
 def test_a_dataset_without_questions_is_rolled_back(server, owner, make):
@@ -827,7 +847,9 @@ def test_a_dataset_without_questions_is_rolled_back(server, owner, make):
     )
     with pytest.raises(SettingsError) as info:
         ds.create()
-    assert_settings_error(info.value, SettingsError, "Argilla SDK error: SettingsError: Fields and questions are required")
+    assert_settings_error(
+        info.value, SettingsError, "Argilla SDK error: SettingsError: Fields and questions are required"
+    )
     # The check is local but comes after POST /datasets: the draft existed and was deleted again.
     assert ds.id is not None
     assert owner.api.datasets.exists(ds.id) is False
@@ -844,7 +866,9 @@ def test_a_dataset_without_fields_is_rolled_back(server, owner, make):
     )
     with pytest.raises(SettingsError) as info:
         ds.create()
-    assert_settings_error(info.value, SettingsError, "Argilla SDK error: SettingsError: Fields and questions are required")
+    assert_settings_error(
+        info.value, SettingsError, "Argilla SDK error: SettingsError: Fields and questions are required"
+    )
     assert owner.api.datasets.exists(ds.id) is False
     assert datasets_in(server, ws) == []
 
@@ -870,7 +894,10 @@ def test_a_dataset_with_only_optional_questions_cannot_be_published_and_is_rolle
 
 def _create_refused_question(owner, ws, question):
     ds = rg.Dataset(
-        name=unique("ds"), workspace=ws, settings=rg.Settings(fields=[rg.TextField(name="text")], questions=[question]), client=owner
+        name=unique("ds"),
+        workspace=ws,
+        settings=rg.Settings(fields=[rg.TextField(name="text")], questions=[question]),
+        client=owner,
     )
     with pytest.raises(SettingsError) as info:
         ds.create()
@@ -879,7 +906,10 @@ def _create_refused_question(owner, ws, question):
     inner = info.value.__cause__
     assert type(inner) is SettingsError
     if QUESTION_CREATE_ERROR_NAMES_PROPERTY:
-        assert str(inner) == f"Argilla SDK error: SettingsError: Failed to create property {question.name!r}: {UNPROCESSABLE}"
+        assert (
+            str(inner)
+            == f"Argilla SDK error: SettingsError: Failed to create property {question.name!r}: {UNPROCESSABLE}"
+        )
     else:
         assert str(inner) == f"Argilla SDK error: SettingsError: Failed to create question {question.name}"
     assert owner.api.datasets.exists(ds.id) is False
@@ -890,7 +920,10 @@ def test_a_span_question_on_an_unknown_field_is_refused_by_the_server_and_rolled
     ws = make.workspace()
     api_error = _create_refused_question(owner, ws, rg.SpanQuestion(name="sp", field="nope", labels=["A"]))
     assert_api_error(
-        api_error, UnprocessableEntityError, 422, {"detail": "'nope' is not a valid field name.\nValid field names are ['text']"}
+        api_error,
+        UnprocessableEntityError,
+        422,
+        {"detail": "'nope' is not a valid field name.\nValid field names are ['text']"},
     )
     assert datasets_in(server, ws) == []
 
@@ -950,7 +983,10 @@ def test_a_duplicate_label_is_refused_by_the_sdk_and_by_the_server(server, owner
         json={
             "name": "dup",
             "title": "Dup",
-            "settings": {"type": "label_selection", "options": [{"value": "a", "text": "A"}, {"value": "a", "text": "A again"}]},
+            "settings": {
+                "type": "label_selection",
+                "options": [{"value": "a", "text": "A"}, {"value": "a", "text": "A again"}],
+            },
         },
     )
     assert (r.status_code, r.json()) == (
@@ -984,7 +1020,8 @@ def test_an_annotator_cannot_create_a_dataset(server, owner, make):
         assert type(info.value) is ForbiddenError
         assert str(info.value) == (
             f"Argilla SDK error: ForbiddenError: User '{annotator.username}' is not authorized to create a dataset in "
-            f"workspace '{ws.name}'\n            with role 'annotator'. Go to {server.url}/user-settings to view your role."
+            f"workspace '{ws.name}'\n            with role 'annotator'. "
+            f"Go to {server.url}/user-settings to view your role."
         )
         # SDK-made: the default status; the server's answer is the cause.
         assert info.value.status_code == 500
@@ -1106,7 +1143,9 @@ def test_without_a_workspace_the_dataset_goes_to_the_default_one_with_a_warning(
     client = make.login(admin)
     name = unique("ds")
     ds = rg.Dataset(name=name, settings=simple_settings(), client=client)
-    with pytest.warns(UserWarning, match=re.escape(f"Workspace not provided. Using default workspace: {ws.name} id: {ws.id}")):
+    with pytest.warns(
+        UserWarning, match=re.escape(f"Workspace not provided. Using default workspace: {ws.name} id: {ws.id}")
+    ):
         ds.create()
     make.track_dataset(ds.id)
     assert datasets_in(server, ws) == [name]
@@ -1120,7 +1159,10 @@ def test_the_owner_default_workspace_is_the_first_it_sees(server, owner, make):
     default = owner.workspaces.default
     name = unique("ds")
     ds = rg.Dataset(name=name, settings=simple_settings(), client=owner)
-    with pytest.warns(UserWarning, match=re.escape(f"Workspace not provided. Using default workspace: {default.name} id: {default.id}")):
+    with pytest.warns(
+        UserWarning,
+        match=re.escape(f"Workspace not provided. Using default workspace: {default.name} id: {default.id}"),
+    ):
         ds.create()
     make.track_dataset(ds.id)
     assert raw(server, f"/datasets/{ds.id}")["workspace_id"] == str(default.id)
@@ -1132,5 +1174,8 @@ def test_without_any_workspace_a_dataset_cannot_be_created(server, owner, make):
     client = make.login(admin)
     with pytest.raises(ArgillaError) as info:
         rg.Dataset(name=unique("ds"), settings=simple_settings(), client=client).create()
-    assert str(info.value) == "Argilla SDK error: ArgillaError: There are no workspaces created. Please create a new workspace first"
+    assert (
+        str(info.value)
+        == "Argilla SDK error: ArgillaError: There are no workspaces created. Please create a new workspace first"
+    )
     assert client.datasets.list() == []

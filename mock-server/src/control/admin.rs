@@ -4,7 +4,7 @@
 //! |--------|-----------------------------|--------------------------------------------------------|
 //! | POST   | `/__mock/reset`             | back to the fixtures                                   |
 //! | PUT    | `/__mock/fixtures`          | replace the fixtures (fixture-file JSON) and reset     |
-//! | GET    | `/__mock/state`             | users, workspaces and memberships                      |
+//! | GET    | `/__mock/state`             | users, workspaces, memberships, datasets with settings |
 //! | POST   | `/__mock/faults`            | add a fault rule → `{"id": N}`                         |
 //! | GET    | `/__mock/faults`            | the rules                                              |
 //! | DELETE | `/__mock/faults`            | remove every rule                                      |
@@ -33,8 +33,10 @@ use super::faults::FaultSpec;
 use super::journal::{Instances, JournalQuery};
 use super::{Instance, MockCore};
 use crate::api::argilla1::shapes::User;
-use crate::api::argilla2::shapes::{as_pydantic, Workspace};
+use crate::api::argilla2::shapes::{self, as_pydantic, Workspace};
+use crate::db::Database;
 use crate::fixtures::Fixtures;
+use crate::models::datasets as models;
 
 /// What an admin request addresses: the server and the instance (default or a namespace) its
 /// path names. The dispatcher puts it in the request's extensions, so the router is built once.
@@ -134,7 +136,11 @@ async fn replace_fixtures(Extension(s): Target, body: Bytes) -> AdminResult<Json
     let fixture_ids = s.instance.state.ids.for_namespace("\u{0}fixtures");
     let fixtures = Fixtures::from_json("request body", text, &fixture_ids)
         .map_err(|e| unprocessable(e.to_string()))?;
-    let counts = json!({ "users": fixtures.users.len(), "workspaces": fixtures.workspaces.len() });
+    let counts = json!({
+        "users": fixtures.users.len(),
+        "workspaces": fixtures.workspaces.len(),
+        "datasets": fixtures.datasets.len(),
+    });
     // The key the binary would announce for these fixtures: clients point the SDK at it.
     let api_key = fixtures.default_api_key().map(str::to_owned);
     s.instance
@@ -153,6 +159,10 @@ async fn dump_state(Extension(s): Target) -> AdminResult<Json<Value>> {
         .collect();
     let workspaces = db.list_workspaces().await.map_err(internal)?;
     let memberships = db.list_memberships().await.map_err(internal)?;
+    let mut datasets = Vec::new();
+    for dataset in db.all_datasets().await.map_err(internal)? {
+        datasets.push(dataset_state(db, &dataset).await.map_err(internal)?);
+    }
     Ok(Json(json!({
         "namespace": s.instance.namespace,
         "users": users,
@@ -160,7 +170,31 @@ async fn dump_state(Extension(s): Target) -> AdminResult<Json<Value>> {
         "memberships": memberships.iter().map(|(workspace_id, user_id, inserted_at)| json!({
             "workspace_id": workspace_id, "user_id": user_id, "inserted_at": as_pydantic(inserted_at),
         })).collect::<Vec<_>>(),
+        "datasets": datasets,
     })))
+}
+
+/// A dataset as `GET /api/v1/datasets/{id}` shows it, with its settings as their lists do.
+async fn dataset_state(db: &Database, dataset: &models::Dataset) -> sqlx::Result<Value> {
+    let fields: Vec<models::Field> = db.settings_of(&dataset.id).await?;
+    let questions: Vec<models::Question> = db.settings_of(&dataset.id).await?;
+    let properties: Vec<models::MetadataProperty> = db.settings_of(&dataset.id).await?;
+    let vectors: Vec<models::VectorSettings> = db.settings_of(&dataset.id).await?;
+    let mut state = json!(shapes::Dataset::from(dataset));
+    state["fields"] = json!(fields.iter().map(shapes::Field::from).collect::<Vec<_>>());
+    state["questions"] = json!(questions
+        .iter()
+        .map(shapes::Question::from)
+        .collect::<Vec<_>>());
+    state["metadata_properties"] = json!(properties
+        .iter()
+        .map(shapes::MetadataProperty::from)
+        .collect::<Vec<_>>());
+    state["vectors_settings"] = json!(vectors
+        .iter()
+        .map(shapes::VectorSettings::from)
+        .collect::<Vec<_>>());
+    Ok(state)
 }
 
 async fn add_fault(Extension(s): Target, body: Bytes) -> AdminResult<Json<Value>> {

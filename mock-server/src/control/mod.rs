@@ -424,11 +424,13 @@ mod tests {
         let per_user = Fixtures {
             workspaces: vec![],
             users: vec![one.clone()],
+            datasets: vec![],
         }
         .text_bytes();
         let large = Fixtures {
             workspaces: vec![],
             users: vec![one; MAX_IN_MEMORY_FIXTURE_BYTES / per_user + 1],
+            datasets: vec![],
         };
         assert_eq!(storage_for(&Storage::Memory, &large), Storage::Temporary);
         let file = Storage::File("sqlite:mock.db".into());

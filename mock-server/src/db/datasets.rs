@@ -3,6 +3,7 @@
 
 use serde_json::{Map, Value};
 use sqlx::types::Json;
+use sqlx::SqliteConnection;
 
 use super::{is_unique_violation, Database};
 use crate::models::datasets::{Dataset, DatasetStatus, Distribution};
@@ -140,6 +141,30 @@ pub enum Published {
     Gone,
 }
 
+/// Inserts one dataset row (the one INSERT for datasets: API and fixtures).
+pub(super) async fn insert_dataset(
+    conn: &mut SqliteConnection,
+    dataset: &Dataset,
+) -> sqlx::Result<()> {
+    sqlx::query(&format!(
+        "INSERT INTO datasets ({DATASET_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    ))
+    .bind(&dataset.id)
+    .bind(&dataset.name)
+    .bind(&dataset.guidelines)
+    .bind(dataset.allow_extra_metadata)
+    .bind(dataset.status.as_str())
+    .bind(dataset.distribution)
+    .bind(&dataset.metadata)
+    .bind(&dataset.workspace_id)
+    .bind(&dataset.last_activity_at)
+    .bind(&dataset.inserted_at)
+    .bind(&dataset.updated_at)
+    .execute(conn)
+    .await
+    .map(drop)
+}
+
 impl Database {
     /// The datasets `user` may list (an owner: every one; anyone else: those of its
     /// workspaces), matching `filter`, oldest first.
@@ -175,6 +200,15 @@ impl Database {
         query.build_query_as().fetch_all(self.pool()).await
     }
 
+    /// Every dataset, oldest first.
+    pub async fn all_datasets(&self) -> sqlx::Result<Vec<Dataset>> {
+        sqlx::query_as(&format!(
+            "SELECT {DATASET_COLUMNS} FROM datasets ORDER BY inserted_at, rowid"
+        ))
+        .fetch_all(self.pool())
+        .await
+    }
+
     pub async fn dataset_by_id(&self, id: &str) -> sqlx::Result<Option<Dataset>> {
         sqlx::query_as(&format!(
             "SELECT {DATASET_COLUMNS} FROM datasets WHERE id = ?"
@@ -195,23 +229,7 @@ impl Database {
         if workspace.is_none() {
             return Ok(DatasetCreated::UnknownWorkspace);
         }
-        let inserted = sqlx::query(&format!(
-            "INSERT INTO datasets ({DATASET_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-        ))
-        .bind(&dataset.id)
-        .bind(&dataset.name)
-        .bind(&dataset.guidelines)
-        .bind(dataset.allow_extra_metadata)
-        .bind(dataset.status.as_str())
-        .bind(dataset.distribution)
-        .bind(&dataset.metadata)
-        .bind(&dataset.workspace_id)
-        .bind(&dataset.last_activity_at)
-        .bind(&dataset.inserted_at)
-        .bind(&dataset.updated_at)
-        .execute(&mut *tx)
-        .await;
-        match inserted {
+        match insert_dataset(&mut tx, dataset).await {
             Err(e) if is_unique_violation(&e) => return Ok(DatasetCreated::NameTaken),
             other => other?,
         };

@@ -1,5 +1,7 @@
 //! Replacing all the data at once: start-up seeding, resets and `PUT /__mock/fixtures`.
 
+use super::datasets::insert_dataset;
+use super::settings::SettingRow;
 use super::users::insert_users;
 use super::workspaces::{insert_memberships, insert_workspace};
 use super::{Database, Replace};
@@ -44,6 +46,21 @@ impl Database {
             })
             .collect();
         insert_memberships(&mut tx, &links).await?;
+        for fixture in &fixtures.datasets {
+            insert_dataset(&mut tx, &fixture.dataset).await?;
+            for field in &fixture.fields {
+                field.insert(&mut tx).await?;
+            }
+            for question in &fixture.questions {
+                question.insert(&mut tx).await?;
+            }
+            for property in &fixture.metadata_properties {
+                property.insert(&mut tx).await?;
+            }
+            for vectors in &fixture.vectors_settings {
+                vectors.insert(&mut tx).await?;
+            }
+        }
         tx.commit().await?;
         self.seeded_with(fixtures);
         Ok(())

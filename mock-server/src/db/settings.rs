@@ -3,7 +3,7 @@
 //! lookups, lists and deletes are written once; each kind's create checks what the real server
 //! checks for it, in its order, inside the transaction that inserts.
 
-use sqlx::sqlite::SqliteRow;
+use sqlx::sqlite::{SqliteQueryResult, SqliteRow};
 use sqlx::{FromRow, SqliteConnection};
 
 use super::{is_unique_violation, Database};
@@ -17,7 +17,28 @@ pub trait SettingRow: for<'r> FromRow<'r, SqliteRow> + Send + Unpin {
     const COLUMNS: &'static str;
     /// The dataset it belongs to.
     fn dataset_id(&self) -> &str;
+    /// The setting's values in [`Self::COLUMNS`] order, bound to `query`.
+    fn bind<'q>(&'q self, query: Query<'q>) -> Query<'q>;
+
+    /// Inserts the row (the one INSERT of its kind: API and fixtures).
+    fn insert(
+        &self,
+        conn: &mut SqliteConnection,
+    ) -> impl std::future::Future<Output = sqlx::Result<SqliteQueryResult>> + Send
+    where
+        Self: Sync,
+    {
+        let marks = vec!["?"; Self::COLUMNS.split(", ").count()].join(", ");
+        let sql = format!(
+            "INSERT INTO {} ({}) VALUES ({marks})",
+            Self::TABLE,
+            Self::COLUMNS
+        );
+        async move { self.bind(sqlx::query(&sql)).execute(conn).await }
+    }
 }
+
+type Query<'q> = sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments<'q>>;
 
 impl SettingRow for Field {
     const TABLE: &'static str = "fields";
@@ -25,6 +46,17 @@ impl SettingRow for Field {
         "id, name, title, required, settings, dataset_id, inserted_at, updated_at";
     fn dataset_id(&self) -> &str {
         &self.dataset_id
+    }
+    fn bind<'q>(&'q self, query: Query<'q>) -> Query<'q> {
+        query
+            .bind(&self.id)
+            .bind(&self.name)
+            .bind(&self.title)
+            .bind(self.required)
+            .bind(&self.settings)
+            .bind(&self.dataset_id)
+            .bind(&self.inserted_at)
+            .bind(&self.updated_at)
     }
 }
 
@@ -35,6 +67,18 @@ impl SettingRow for Question {
     fn dataset_id(&self) -> &str {
         &self.dataset_id
     }
+    fn bind<'q>(&'q self, query: Query<'q>) -> Query<'q> {
+        query
+            .bind(&self.id)
+            .bind(&self.name)
+            .bind(&self.title)
+            .bind(&self.description)
+            .bind(self.required)
+            .bind(&self.settings)
+            .bind(&self.dataset_id)
+            .bind(&self.inserted_at)
+            .bind(&self.updated_at)
+    }
 }
 
 impl SettingRow for MetadataProperty {
@@ -44,6 +88,17 @@ impl SettingRow for MetadataProperty {
     fn dataset_id(&self) -> &str {
         &self.dataset_id
     }
+    fn bind<'q>(&'q self, query: Query<'q>) -> Query<'q> {
+        query
+            .bind(&self.id)
+            .bind(&self.name)
+            .bind(&self.title)
+            .bind(&self.settings)
+            .bind(self.visible_for_annotators)
+            .bind(&self.dataset_id)
+            .bind(&self.inserted_at)
+            .bind(&self.updated_at)
+    }
 }
 
 impl SettingRow for VectorSettings {
@@ -52,6 +107,16 @@ impl SettingRow for VectorSettings {
         "id, name, title, dimensions, dataset_id, inserted_at, updated_at";
     fn dataset_id(&self) -> &str {
         &self.dataset_id
+    }
+    fn bind<'q>(&'q self, query: Query<'q>) -> Query<'q> {
+        query
+            .bind(&self.id)
+            .bind(&self.name)
+            .bind(&self.title)
+            .bind(self.dimensions)
+            .bind(&self.dataset_id)
+            .bind(&self.inserted_at)
+            .bind(&self.updated_at)
     }
 }
 
@@ -118,20 +183,7 @@ impl Database {
             Some(DatasetStatus::Ready) => return Ok(SettingCreated::DatasetPublished),
             Some(DatasetStatus::Draft) => {}
         }
-        let inserted = sqlx::query(&format!(
-            "INSERT INTO fields ({}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            Field::COLUMNS
-        ))
-        .bind(&field.id)
-        .bind(&field.name)
-        .bind(&field.title)
-        .bind(field.required)
-        .bind(&field.settings)
-        .bind(&field.dataset_id)
-        .bind(&field.inserted_at)
-        .bind(&field.updated_at)
-        .execute(&mut *tx)
-        .await;
+        let inserted = field.insert(&mut tx).await;
         finish_create(tx, inserted, field).await
     }
 
@@ -176,21 +228,7 @@ impl Database {
                 return Ok(SettingCreated::SpanFieldTaken(user.id.clone()));
             }
         }
-        let inserted = sqlx::query(&format!(
-            "INSERT INTO questions ({}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            Question::COLUMNS
-        ))
-        .bind(&question.id)
-        .bind(&question.name)
-        .bind(&question.title)
-        .bind(&question.description)
-        .bind(question.required)
-        .bind(&question.settings)
-        .bind(&question.dataset_id)
-        .bind(&question.inserted_at)
-        .bind(&question.updated_at)
-        .execute(&mut *tx)
-        .await;
+        let inserted = question.insert(&mut tx).await;
         finish_create(tx, inserted, question).await
     }
 
@@ -206,20 +244,7 @@ impl Database {
         {
             return Ok(SettingCreated::DatasetGone);
         }
-        let inserted = sqlx::query(&format!(
-            "INSERT INTO metadata_properties ({}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            MetadataProperty::COLUMNS
-        ))
-        .bind(&property.id)
-        .bind(&property.name)
-        .bind(&property.title)
-        .bind(&property.settings)
-        .bind(property.visible_for_annotators)
-        .bind(&property.dataset_id)
-        .bind(&property.inserted_at)
-        .bind(&property.updated_at)
-        .execute(&mut *tx)
-        .await;
+        let inserted = property.insert(&mut tx).await;
         finish_create(tx, inserted, property).await
     }
 
@@ -244,19 +269,7 @@ impl Database {
         if count >= MAX_VECTORS_SETTINGS {
             return Ok(SettingCreated::TooMany);
         }
-        let inserted = sqlx::query(&format!(
-            "INSERT INTO vectors_settings ({}) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            VectorSettings::COLUMNS
-        ))
-        .bind(&vectors.id)
-        .bind(&vectors.name)
-        .bind(&vectors.title)
-        .bind(vectors.dimensions)
-        .bind(&vectors.dataset_id)
-        .bind(&vectors.inserted_at)
-        .bind(&vectors.updated_at)
-        .execute(&mut *tx)
-        .await;
+        let inserted = vectors.insert(&mut tx).await;
         finish_create(tx, inserted, vectors).await
     }
 
@@ -348,7 +361,7 @@ async fn name_taken<T: SettingRow>(
 /// foreign key (deleted meanwhile).
 async fn finish_create<T: Clone>(
     tx: sqlx::Transaction<'_, sqlx::Sqlite>,
-    inserted: sqlx::Result<sqlx::sqlite::SqliteQueryResult>,
+    inserted: sqlx::Result<SqliteQueryResult>,
     row: &T,
 ) -> sqlx::Result<SettingCreated<T>> {
     match inserted {

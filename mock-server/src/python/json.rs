@@ -65,6 +65,26 @@ impl PyValue {
     }
 }
 
+impl From<&serde_json::Value> for PyValue {
+    /// A value read by serde_json (a fixture file's), as the JSON decoder would have read it.
+    fn from(value: &serde_json::Value) -> PyValue {
+        use serde_json::Value;
+        match value {
+            Value::Null => PyValue::Null,
+            Value::Bool(b) => PyValue::Bool(*b),
+            Value::Number(n) if n.is_f64() => PyValue::Float(n.as_f64().unwrap_or_default()),
+            Value::Number(n) => PyValue::Int(n.to_string()),
+            Value::String(s) => PyValue::Str(s.clone()),
+            Value::Array(items) => PyValue::List(items.iter().map(PyValue::from).collect()),
+            Value::Object(map) => PyValue::Object(
+                map.iter()
+                    .map(|(k, v)| (k.clone(), PyValue::from(v)))
+                    .collect(),
+            ),
+        }
+    }
+}
+
 /// The members of a JSON object as a `dict` holds them (see [`PyValue::to_json`]).
 pub fn object_json(pairs: &[(String, PyValue)]) -> serde_json::Map<String, serde_json::Value> {
     let mut map = serde_json::Map::with_capacity(pairs.len());

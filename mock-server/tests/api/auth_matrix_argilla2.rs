@@ -1,5 +1,6 @@
 //! Who may call what in the 2.x API: every `/api/v1` endpoint the mock serves × twelve kinds of
-//! caller, one table, the status argilla-server 2.8.0 gives (`argilla-2x-users-api.md` §1, §2, §4).
+//! caller, one table, the status argilla-server 2.8.0 gives (`argilla-2x-users-api.md` §1, §2,
+//! §4; `argilla-2x-datasets-api.md` §1).
 //!
 //! The same table runs against the real server where one runs:
 //!
@@ -76,6 +77,48 @@ enum Target {
     SharedWorkspaceAndMember,
     /// A workspace nobody else touches, to delete.
     FreshWorkspace,
+    /// A new dataset's body, in `argilla`.
+    NewDatasetBody,
+    /// A draft dataset in `argilla` nobody else touches, with a field, a required question, a
+    /// metadata property visible to annotators and vector settings, and this body.
+    FreshDataset(Payload),
+}
+
+/// The body sent to a fresh dataset's route.
+#[derive(Clone, Copy, Debug)]
+enum Payload {
+    None,
+    DatasetPatch,
+    NewField,
+    FieldPatch,
+    NewQuestion,
+    QuestionPatch,
+    NewProperty,
+    PropertyPatch,
+    NewVectors,
+    VectorsPatch,
+}
+
+impl Payload {
+    fn body(self, unique: String) -> Option<Value> {
+        let options = json!([{"value": "a", "text": "A"}, {"value": "b", "text": "B"}]);
+        Some(match self {
+            Payload::None => return None,
+            Payload::DatasetPatch => json!({ "guidelines": "Read me" }),
+            Payload::NewField => {
+                json!({"name": unique, "title": "T", "settings": {"type": "text"}})
+            }
+            Payload::FieldPatch => json!({ "title": "Renamed" }),
+            Payload::NewQuestion => json!({"name": unique, "title": "Q",
+                "settings": {"type": "label_selection", "options": options}}),
+            Payload::QuestionPatch => json!({ "title": "Renamed" }),
+            Payload::NewProperty => json!({"name": unique, "title": "P",
+                "settings": {"type": "integer", "min": 0, "max": 9}}),
+            Payload::PropertyPatch => json!({ "title": "Renamed", "visible_for_annotators": true }),
+            Payload::NewVectors => json!({"name": unique, "title": "V", "dimensions": 3}),
+            Payload::VectorsPatch => json!({ "title": "Renamed" }),
+        })
+    }
 }
 
 struct Row {
@@ -120,6 +163,156 @@ fn owner_or_member(ok: u16) -> [u16; 12] {
 
 fn owner_or_admin_member(ok: u16) -> [u16; 12] {
     table(ok, [403, ok, 403])
+}
+
+/// The dataset rows: every route of `argilla-2x-datasets-api.md`, against a fresh dataset.
+fn dataset_rows() -> Vec<Row> {
+    use Payload::*;
+    let row = |method: Method, path, payload, expected| Row {
+        method,
+        path,
+        target: Target::FreshDataset(payload),
+        expected,
+    };
+    let read = owner_or_member(200);
+    let manage = owner_or_admin_member(200);
+    let add = owner_or_admin_member(201);
+    vec![
+        row(Method::GET, "/api/v1/datasets/{dataset_id}", None, read),
+        row(
+            Method::PATCH,
+            "/api/v1/datasets/{dataset_id}",
+            DatasetPatch,
+            manage,
+        ),
+        row(
+            Method::DELETE,
+            "/api/v1/datasets/{dataset_id}",
+            None,
+            manage,
+        ),
+        row(
+            Method::PUT,
+            "/api/v1/datasets/{dataset_id}/publish",
+            None,
+            manage,
+        ),
+        row(
+            Method::GET,
+            "/api/v1/datasets/{dataset_id}/progress",
+            None,
+            read,
+        ),
+        row(
+            Method::GET,
+            "/api/v1/datasets/{dataset_id}/users/progress",
+            None,
+            read,
+        ),
+        row(
+            Method::GET,
+            "/api/v1/me/datasets/{dataset_id}/metrics",
+            None,
+            read,
+        ),
+        row(
+            Method::GET,
+            "/api/v1/datasets/{dataset_id}/fields",
+            None,
+            read,
+        ),
+        row(
+            Method::POST,
+            "/api/v1/datasets/{dataset_id}/fields",
+            NewField,
+            add,
+        ),
+        row(
+            Method::PATCH,
+            "/api/v1/fields/{field_id}",
+            FieldPatch,
+            manage,
+        ),
+        row(Method::DELETE, "/api/v1/fields/{field_id}", None, manage),
+        row(
+            Method::GET,
+            "/api/v1/datasets/{dataset_id}/questions",
+            None,
+            read,
+        ),
+        row(
+            Method::POST,
+            "/api/v1/datasets/{dataset_id}/questions",
+            NewQuestion,
+            add,
+        ),
+        row(
+            Method::PATCH,
+            "/api/v1/questions/{question_id}",
+            QuestionPatch,
+            manage,
+        ),
+        row(
+            Method::DELETE,
+            "/api/v1/questions/{question_id}",
+            None,
+            manage,
+        ),
+        row(
+            Method::GET,
+            "/api/v1/me/datasets/{dataset_id}/metadata-properties",
+            None,
+            read,
+        ),
+        row(
+            Method::POST,
+            "/api/v1/datasets/{dataset_id}/metadata-properties",
+            NewProperty,
+            add,
+        ),
+        row(
+            Method::PATCH,
+            "/api/v1/metadata-properties/{metadata_property_id}",
+            PropertyPatch,
+            manage,
+        ),
+        row(
+            Method::DELETE,
+            "/api/v1/metadata-properties/{metadata_property_id}",
+            None,
+            manage,
+        ),
+        row(
+            Method::GET,
+            "/api/v1/metadata-properties/{metadata_property_id}/metrics",
+            None,
+            read,
+        ),
+        row(
+            Method::GET,
+            "/api/v1/datasets/{dataset_id}/vectors-settings",
+            None,
+            read,
+        ),
+        row(
+            Method::POST,
+            "/api/v1/datasets/{dataset_id}/vectors-settings",
+            NewVectors,
+            add,
+        ),
+        row(
+            Method::PATCH,
+            "/api/v1/vectors-settings/{vector_settings_id}",
+            VectorsPatch,
+            manage,
+        ),
+        row(
+            Method::DELETE,
+            "/api/v1/vectors-settings/{vector_settings_id}",
+            None,
+            manage,
+        ),
+    ]
 }
 
 fn matrix() -> Vec<Row> {
@@ -207,7 +400,16 @@ fn matrix() -> Vec<Row> {
             SharedWorkspace,
             owner_or_member(200),
         ),
+        row(
+            Method::POST,
+            "/api/v1/datasets",
+            NewDatasetBody,
+            owner_or_admin_member(201),
+        ),
     ]
+    .into_iter()
+    .chain(dataset_rows())
+    .collect()
 }
 
 /// A server under test, reached only over HTTP (so it can be the mock or the real one).
@@ -341,11 +543,64 @@ impl Server {
         }
     }
 
+    /// A draft dataset in `argilla` with one setting of each kind: the path's ids.
+    async fn fresh_dataset(&self) -> Vec<(&'static str, String)> {
+        let body = json!({ "name": self.unique("ds"), "workspace_id": self.shared_workspace });
+        let dataset = self
+            .owner(Method::POST, "/api/v1/datasets", Some(body), 201)
+            .await;
+        let dataset_id = id(&dataset);
+        let add = |kind: &'static str, body: Value| {
+            let path = format!("/api/v1/datasets/{dataset_id}/{kind}");
+            async move { id(&self.owner(Method::POST, &path, Some(body), 201).await) }
+        };
+        let field = add(
+            "fields",
+            json!({"name": "text", "title": "Text", "required": true, "settings": {"type": "text"}}),
+        )
+        .await;
+        let options = json!([{"value": "a", "text": "A"}, {"value": "b", "text": "B"}]);
+        let question = add(
+            "questions",
+            json!({"name": "label", "title": "Label", "required": true,
+                   "settings": {"type": "label_selection", "options": options}}),
+        )
+        .await;
+        let property = add(
+            "metadata-properties",
+            json!({"name": "genre", "title": "Genre", "settings": {"type": "terms"}}),
+        )
+        .await;
+        let vectors = add(
+            "vectors-settings",
+            json!({"name": "emb", "title": "Embedding", "dimensions": 3}),
+        )
+        .await;
+        vec![
+            ("dataset_id", dataset_id),
+            ("field_id", field),
+            ("question_id", question),
+            ("metadata_property_id", property),
+            ("vector_settings_id", vectors),
+        ]
+    }
+
     /// The concrete path and body of one cell, with its targets made fresh.
     async fn prepare(&self, row: &Row) -> (String, Option<Value>, Option<Vec<(String, String)>>) {
         let ws = self.shared_workspace.clone();
+        if let Target::FreshDataset(payload) = row.target {
+            let mut path = row.path.to_owned();
+            for (name, value) in self.fresh_dataset().await {
+                path = path.replace(&format!("{{{name}}}"), &value);
+            }
+            return (path, payload.body(self.unique("setting")), None);
+        }
         let (workspace_id, user_id, body) = match row.target {
-            Target::Nothing | Target::LoginForm => (None, None, None),
+            Target::Nothing | Target::LoginForm | Target::FreshDataset(_) => (None, None, None),
+            Target::NewDatasetBody => {
+                let body = json!({ "name": self.unique("ds"), "workspace_id": ws });
+                (None, None, Some(body))
+            }
             Target::NewUserBody => {
                 let body = json!({
                     "first_name": "Matrix",

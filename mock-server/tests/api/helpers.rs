@@ -238,3 +238,70 @@ impl TestApp {
         response.json().await.expect("json")
     }
 }
+
+impl TestApp {
+    /// A request as the owner that must answer `status`: its JSON body.
+    pub async fn owner_expects(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<Value>,
+        status: u16,
+    ) -> Value {
+        let (got, answer) = self.send(method.clone(), path, Some(OWNER_KEY), body).await;
+        assert_eq!(got, status, "{method} {path}: {answer}");
+        answer
+    }
+
+    /// A draft dataset in the `argilla` workspace, made by the owner: its id.
+    pub async fn create_dataset(&self, name: &str) -> String {
+        let body = serde_json::json!({ "name": name, "workspace_id": ARGILLA_WS });
+        let dataset = self
+            .owner_expects(Method::POST, "/api/v1/datasets", Some(body), 201)
+            .await;
+        dataset["id"].as_str().expect("id").to_owned()
+    }
+
+    /// Adds a setting (`fields`, `questions`, `metadata-properties`, `vectors-settings`) to a
+    /// dataset as the owner: its JSON.
+    pub async fn add_setting(&self, dataset_id: &str, kind: &str, body: Value) -> Value {
+        let path = format!("/api/v1/datasets/{dataset_id}/{kind}");
+        self.owner_expects(Method::POST, &path, Some(body), 201)
+            .await
+    }
+
+    /// A published dataset with a required text field `text` and a required label question
+    /// `label` (labels `a`, `b`): its id.
+    pub async fn published_dataset(&self, name: &str) -> String {
+        let id = self.create_dataset(name).await;
+        self.add_setting(&id, "fields", text_field("text", true))
+            .await;
+        let label = label_question("label", &["a", "b"], true);
+        self.add_setting(&id, "questions", label).await;
+        let path = format!("/api/v1/datasets/{id}/publish");
+        self.owner_expects(Method::PUT, &path, None, 200).await;
+        id
+    }
+}
+
+/// A text field's create body.
+pub fn text_field(name: &str, required: bool) -> Value {
+    serde_json::json!({"name": name, "title": name, "required": required, "settings": {"type": "text"}})
+}
+
+/// A label question's create body.
+pub fn label_question(name: &str, labels: &[&str], required: bool) -> Value {
+    let options: Vec<Value> = (labels.iter())
+        .map(|l| serde_json::json!({"value": l, "text": l.to_uppercase()}))
+        .collect();
+    serde_json::json!({"name": name, "title": name, "required": required,
+        "settings": {"type": "label_selection", "options": options}})
+}
+
+/// The keys of a JSON object, in order.
+pub fn keys(value: &Value) -> Vec<String> {
+    value
+        .as_object()
+        .map(|o| o.keys().cloned().collect())
+        .unwrap_or_default()
+}

@@ -4,6 +4,8 @@
 
 mod argilla1_users;
 mod argilla1_workspaces;
+mod argilla2_datasets;
+mod argilla2_settings;
 mod argilla2_users;
 mod auth;
 mod auth_matrix_argilla1;
@@ -14,6 +16,7 @@ mod control_plane;
 mod durability;
 mod faults;
 mod fidelity;
+mod fixture_datasets;
 mod helpers;
 mod journal_secrets;
 mod limits;

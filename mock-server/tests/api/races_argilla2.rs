@@ -262,3 +262,110 @@ async fn racing_membership_changes_end_consistent() -> TestResult {
     }
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn sixty_four_creates_of_one_dataset_name_give_one_201_and_63_conflicts() -> TestResult {
+    let app = spawn_v2().await;
+    let statuses = at_once(64, |_| {
+        let app = app.clone();
+        async move {
+            let body = json!({"name": "raced", "workspace_id": ARGILLA_WS});
+            send_as_owner(&app, Method::POST, "/api/v1/datasets", Some(body)).await
+        }
+    })
+    .await;
+    assert_eq!((count(&statuses, 201), count(&statuses, 409)), (1, 63));
+    let listed = items(&app, "/api/v1/me/datasets?name=raced").await;
+    assert_eq!(listed.len(), 1);
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn sixty_four_creates_of_one_field_name_give_one_201_and_63_conflicts() -> TestResult {
+    let app = spawn_v2().await;
+    let dataset = app.create_dataset("ds").await;
+    let path = format!("/api/v1/datasets/{dataset}/fields");
+    let statuses = at_once(64, |_| {
+        let (app, path) = (app.clone(), path.clone());
+        async move { send_as_owner(&app, Method::POST, &path, Some(text_field("text", true))).await }
+    })
+    .await;
+    assert_eq!((count(&statuses, 201), count(&statuses, 409)), (1, 63));
+    assert_eq!(items(&app, &path).await.len(), 1);
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_publish_racing_a_delete_either_publishes_first_or_finds_nothing() -> TestResult {
+    let app = spawn_v2().await;
+    for round in 0..16 {
+        let id = app.create_dataset(&format!("ds-{round}")).await;
+        app.add_setting(&id, "fields", text_field("text", true))
+            .await;
+        app.add_setting(&id, "questions", label_question("label", &["a", "b"], true))
+            .await;
+        let statuses = at_once(2, |i| {
+            let (app, id) = (app.clone(), id.clone());
+            async move {
+                let (method, path) = match i {
+                    0 => (Method::PUT, format!("/api/v1/datasets/{id}/publish")),
+                    _ => (Method::DELETE, format!("/api/v1/datasets/{id}")),
+                };
+                send_as_owner(&app, method, &path, None).await
+            }
+        })
+        .await;
+        assert_eq!(statuses[1], 200, "the delete always succeeds");
+        assert!(matches!(statuses[0], 200 | 404), "publish: {statuses:?}");
+        let (status, _) = app
+            .send(
+                Method::GET,
+                &format!("/api/v1/datasets/{id}"),
+                Some(OWNER_KEY),
+                None,
+            )
+            .await;
+        assert_eq!(status, 404, "gone, with everything in it");
+    }
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_workspace_delete_racing_a_dataset_create_leaves_no_orphan() -> TestResult {
+    let app = spawn_v2().await;
+    for round in 0..16 {
+        let body = json!({"name": format!("ws-{round}")});
+        let (_, workspace) = app
+            .send(
+                Method::POST,
+                "/api/v1/workspaces",
+                Some(OWNER_KEY),
+                Some(body),
+            )
+            .await;
+        let ws = workspace["id"].as_str().expect("id").to_owned();
+        let statuses = at_once(2, |i| {
+            let (app, ws) = (app.clone(), ws.clone());
+            async move {
+                match i {
+                    0 => {
+                        let body = json!({"name": "d", "workspace_id": ws});
+                        send_as_owner(&app, Method::POST, "/api/v1/datasets", Some(body)).await
+                    }
+                    _ => {
+                        let path = format!("/api/v1/workspaces/{ws}");
+                        send_as_owner(&app, Method::DELETE, &path, None).await
+                    }
+                }
+            }
+        })
+        .await;
+        // Either the dataset came first (the delete is refused) or the workspace went first
+        // (the create finds no workspace).
+        assert!(
+            matches!(statuses[..], [201, 409] | [422, 200]),
+            "round {round}: {statuses:?}"
+        );
+    }
+    Ok(())
+}

@@ -57,7 +57,7 @@ mod fields;
 mod info;
 mod metadata_properties;
 mod questions;
-mod schemas;
+pub(crate) mod schemas;
 mod security;
 pub mod shapes;
 mod users;
