@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Parity: the same requests to the real Argilla servers and to argilla-mock, compared.
 #
-# usage: scripts/parity.sh [--profile 1.x|2.x] [--verbose]
-# Without --profile, both:
+# usage: scripts/parity.sh [--profile 1.x|2.x|datasets] [--verbose]
+# Without --profile, all three:
 # - 1.x: a fresh real Argilla 1.14.1 (../shared/oracle/start-real-argilla.sh; first run ~60 s for
 #   its venv, then ~7 s) on $PARITY_REAL_PORT (default 6910) and the mock with
 #   `--argilla-version 1.14.1 --fixtures fixtures/minimal.json` (a fresh install's state);
@@ -13,6 +13,12 @@
 #   --fixtures fixtures/fresh-2.8.json` (the same state; the 2.8 owner's password is 12345678);
 #   "parity 2.x: N equal / M compared; ..." (cases in scripts/parity_2x.py); then the 2.x auth
 #   matrix (mock-server/tests/api/auth_matrix_argilla2.rs) against a fresh real server.
+# - datasets: the recorders of the 2.x datasets contract (../shared/real-server-2.8.0/
+#   capture_datasets.py, 524 exchanges, and sdk_datasets_probe.py, 46 steps of the 2.8.0 SDK)
+#   run against a fresh mock (`--argilla-version 2.8.0 --fixtures fixtures/fresh-2.8.json`) and
+#   are compared with what they recorded on the real server (scripts/transcript_parity.py,
+#   scripts/sdk_probe_parity.py; known differences: scripts/parity-known/*.txt). No live oracle
+#   is needed; the SDK probe needs the 2.8.0 SDK (.venvs/argilla2-2.8.0, made by scripts/test.sh).
 # Each comparison fails on any unexpected difference; the script fails if any did.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,7 +28,8 @@ REAL2_PORT="${PARITY_REAL2_PORT:-6911}"
 export ARGILLA_ORACLE_VERSION="${ARGILLA_ORACLE_VERSION:-1.14.1}"
 TARGET="${CARGO_TARGET_DIR:-target}"
 
-profiles="1.x 2.x"
+profiles="1.x 2.x datasets"
+RECORDED="${PARITY_RECORDED:-../shared/real-server-2.8.0}"
 args=()
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -100,7 +107,23 @@ for profile in $profiles; do
         cargo test --locked -q -p argilla-mock --test api auth_matrix_argilla2 -- --ignored || failed=1
       bash "$ORACLE/stop-real-argilla.sh" "$REAL2_PORT" >/dev/null 2>&1 || true
       ;;
-    *) echo "unknown profile $profile (1.x or 2.x)" >&2; exit 2 ;;
+    datasets)
+      captured="$TARGET/parity/datasets"
+      rm -rf "$captured" && mkdir -p "$captured"
+      start_mock 2.8.0 fixtures/fresh-2.8.json
+      python3 "$RECORDED/capture_datasets.py" "$mock_url" "$captured/transcripts" >"$captured/capture.log" 2>&1 \
+        || echo "capture_datasets.py stopped early (see $captured/capture.log)"
+      stop_mock
+      python3 scripts/transcript_parity.py "$RECORDED/datasets-transcripts" "$captured/transcripts" \
+        --label "datasets (capture_datasets.py)" --known scripts/parity-known/datasets.txt ${args[@]+"${args[@]}"} || failed=1
+      start_mock 2.8.0 fixtures/fresh-2.8.json
+      ARGILLA_API_URL="$mock_url" ARGILLA_API_KEY=argilla.apikey .venvs/argilla2-2.8.0/bin/python \
+        "$RECORDED/sdk_datasets_probe.py" "$mock_url" argilla.apikey >"$captured/sdk-probe.json" 2>"$captured/sdk-probe.err" || true
+      stop_mock
+      python3 scripts/sdk_probe_parity.py "$RECORDED/sdk-datasets-probe-2.8.0.json" "$captured/sdk-probe.json" \
+        --label "datasets (2.8.0 SDK probe)" ${args[@]+"${args[@]}"} || failed=1
+      ;;
+    *) echo "unknown profile $profile (1.x, 2.x or datasets)" >&2; exit 2 ;;
   esac
 done
 exit "$failed"

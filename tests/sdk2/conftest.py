@@ -85,9 +85,11 @@ SETTINGS_CAN_REMOVE = SDK_VERSION >= Version("2.5.0")
 # 2.5.0: a question the server refuses while the dataset is created is reported like any other property,
 # "Failed to create property 'q': <the API error's message>"; before, "Failed to create question q".
 QUESTION_CREATE_ERROR_NAMES_PROPERTY = SDK_VERSION >= Version("2.5.0")
-# 2.6.0: iterating/listing `client.datasets` (and client.datasets[i]) fetches each dataset's settings
-# (dataset.get()); before, the listed datasets carry an empty local Settings.
-LISTED_DATASETS_HAVE_SETTINGS = SDK_VERSION >= Version("2.6.0")
+# 2.6.0: iterating `client.datasets` and `client.datasets[i]` fetch each dataset's settings (dataset.get());
+# 2.8.0: so does `client.datasets.list()` (it became list(self)). Before, those datasets carry an empty
+# local Settings (the SDK's defaults).
+ITERATED_DATASETS_HAVE_SETTINGS = SDK_VERSION >= Version("2.6.0")
+LISTED_DATASETS_HAVE_SETTINGS = SDK_VERSION >= Version("2.8.0")
 
 E2E_URL = os.environ.get("ARGILLA_E2E_URL")
 mock_only = pytest.mark.skipif(bool(E2E_URL), reason="fault injection needs argilla-mock's /__mock API")
