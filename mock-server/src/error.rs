@@ -67,6 +67,10 @@ pub enum ApiError {
     /// 422 with a plain-string detail (an error raised while creating a user).
     #[error("{0}")]
     UnprocessablePlain(String),
+    /// 422 for a similarity search by a record without a vector in that space: the real
+    /// server's own body, `{"code": "missing_vector", "message": …}`, without `detail`.
+    #[error("{0}")]
+    MissingVector(String),
     /// 400 with a plain-string detail (a body that is not text).
     #[error("{0}")]
     BadRequestPlain(String),
@@ -138,7 +142,8 @@ impl ApiError {
             ApiError::AlreadyExists { .. } => StatusCode::CONFLICT,
             ApiError::Validation(_)
             | ApiError::ValidationV2(_)
-            | ApiError::UnprocessablePlain(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            | ApiError::UnprocessablePlain(_)
+            | ApiError::MissingVector(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::BadRequestPlain(_) | ApiError::InvalidHttpRequest => StatusCode::BAD_REQUEST,
             ApiError::Injected { status, .. } => *status,
             ApiError::TooManyNamespaces(_) => StatusCode::SERVICE_UNAVAILABLE,
@@ -196,7 +201,9 @@ impl ApiError {
             )
             .into(),
             // Rendered whole in `into_response`.
-            ApiError::Injected { .. } | ApiError::InvalidHttpRequest => Value::Null,
+            ApiError::Injected { .. }
+            | ApiError::InvalidHttpRequest
+            | ApiError::MissingVector(_) => Value::Null,
             ApiError::Internal(e) => argilla(
                 "GenericServerError",
                 json!({ "type": "builtins.RuntimeError", "message": e.to_string() }),
@@ -237,6 +244,10 @@ impl IntoResponse for ApiError {
                     "Invalid HTTP request received.",
                 )
                     .into_response()
+            }
+            ApiError::MissingVector(ref message) => {
+                let body = json!({ "code": "missing_vector", "message": message });
+                return (StatusCode::UNPROCESSABLE_ENTITY, Json(body)).into_response();
             }
             ApiError::MethodNotAllowedAllow(ref allow) => {
                 let mut response =

@@ -6,10 +6,18 @@
 
 mod datasets;
 mod image;
+mod progress;
+mod record_writes;
+mod records;
 mod replace;
+mod responses;
+mod search;
 mod settings;
 mod snapshot;
+mod suggestions;
+mod text_query;
 mod users;
+mod vector_sql;
 mod workspaces;
 
 use std::str::FromStr;
@@ -24,8 +32,20 @@ pub use datasets::{
     Published,
 };
 pub use image::Image;
+pub use progress::{MetadataValues, Progress, UserProgress};
+pub use record_writes::{
+    RecordLookup, RecordWrite, ResponseWrite, SuggestionWrite, SuggestionsWrite, WriteTarget,
+    FIELD_SLOTS,
+};
+pub use records::{Include, LoadedRecord, VectorsIncluded};
+pub use responses::{ResponseCreated, ResponseTarget};
+pub use search::{
+    AnswerIndex, Bound, Condition, Hits, RecordColumn, RecordSearch, SimilarTo, SortKey,
+    SuggestionAttribute, Target, TextSearch,
+};
 pub use settings::{SettingCreated, SettingRow, MAX_VECTORS_SETTINGS};
 pub(crate) use snapshot::Snapshot;
+pub use text_query::{text_match, TextMatch};
 pub use users::{NewUser, UserChanges, UserCreated, UserUpdated};
 pub use workspaces::{WorkspaceCreated, WorkspaceDeleted};
 
@@ -140,6 +160,7 @@ impl Database {
             // An in-memory database lives exactly as long as its connection: never recycle it.
             .idle_timeout(None)
             .max_lifetime(None)
+            .after_connect(|connection, _| Box::pin(vector_sql::register(connection)))
             .connect_with(options)
             .await
             .with_context(|| format!("cannot open database {url:?}"))?;

@@ -375,3 +375,36 @@ pub struct VectorSettings {
     pub inserted_at: String,
     pub updated_at: String,
 }
+
+/// A dataset with all its settings: what a record is checked against.
+#[derive(Debug, Clone)]
+pub struct DatasetSettings {
+    pub dataset: Dataset,
+    /// Each kind oldest first.
+    pub fields: Vec<Field>,
+    pub questions: Vec<Question>,
+    pub metadata_properties: Vec<MetadataProperty>,
+    pub vectors_settings: Vec<VectorSettings>,
+}
+
+impl DatasetSettings {
+    pub fn field(&self, name: &str) -> Option<&Field> {
+        self.fields.iter().find(|f| f.name == name)
+    }
+
+    pub fn question(&self, name: &str) -> Option<&Question> {
+        self.questions.iter().find(|q| q.name == name)
+    }
+
+    pub fn question_by_id(&self, id: &str) -> Option<&Question> {
+        self.questions.iter().find(|q| q.id == id)
+    }
+
+    pub fn metadata_property(&self, name: &str) -> Option<&MetadataProperty> {
+        self.metadata_properties.iter().find(|p| p.name == name)
+    }
+
+    pub fn vector_settings(&self, name: &str) -> Option<&VectorSettings> {
+        self.vectors_settings.iter().find(|v| v.name == name)
+    }
+}

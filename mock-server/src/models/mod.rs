@@ -2,6 +2,7 @@
 //! `api::argilla1::shapes` and `api::argilla2::shapes`), and how timestamps are stored.
 
 pub mod datasets;
+pub mod records;
 
 use chrono::{NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};

@@ -43,6 +43,47 @@ pub fn py_set_repr(reprs: &[String]) -> String {
     format!("{{{}}}", reprs.join(", "))
 }
 
+/// `repr()` (and `str()`) of a JSON value as Python decoded it: `{'a': 1, 'b': [True, None]}`.
+pub fn py_value_repr(value: &serde_json::Value) -> String {
+    use serde_json::Value;
+    match value {
+        Value::Null => "None".into(),
+        Value::Bool(true) => "True".into(),
+        Value::Bool(false) => "False".into(),
+        Value::Number(n) => match (n.as_i64(), n.as_u64(), n.as_f64()) {
+            (Some(i), _, _) => i.to_string(),
+            (_, Some(u), _) => u.to_string(),
+            (_, _, Some(f)) => super::py_float_repr(f),
+            _ => n.to_string(),
+        },
+        Value::String(s) => py_repr(s),
+        Value::Array(items) => {
+            let items: Vec<String> = items.iter().map(py_value_repr).collect();
+            format!("[{}]", items.join(", "))
+        }
+        Value::Object(map) => {
+            let members: Vec<String> = (map.iter())
+                .map(|(k, v)| format!("{}: {}", py_repr(k), py_value_repr(v)))
+                .collect();
+            format!("{{{}}}", members.join(", "))
+        }
+    }
+}
+
+/// The name of the Python type a JSON value decodes to (`type(x).__name__`).
+pub fn py_type_name(value: &super::json::PyValue) -> &'static str {
+    use super::json::PyValue;
+    match value {
+        PyValue::Null => "NoneType",
+        PyValue::Bool(_) => "bool",
+        PyValue::Int(_) => "int",
+        PyValue::Float(_) => "float",
+        PyValue::Str(_) => "str",
+        PyValue::List(_) => "list",
+        PyValue::Object(_) => "dict",
+    }
+}
+
 /// `json.dumps(value)` with Python's defaults: `", "` and `": "` separators, non-ASCII
 /// characters escaped.
 pub fn py_json_dumps(value: &serde_json::Value) -> String {

@@ -18,6 +18,7 @@ use crate::db::{AppliedChanges, DatasetColumn, DatasetCreated, DatasetUpdated, P
 use crate::error::{ApiError, ApiResult};
 use crate::models::datasets::{Dataset, DatasetStatus};
 use crate::models::now_timestamp;
+use crate::models::records::{RecordStatus, ResponseStatus};
 use crate::policy::{require_owner_or_admin_member, require_owner_or_member};
 use crate::python::repr::{py_json_dumps, py_repr};
 use crate::state::AppState;
@@ -138,38 +139,93 @@ pub async fn publish(
     }
 }
 
-/// `GET /api/v1/datasets/{dataset_id}/progress`: records in all, completed and pending, and
-/// who has responded. A draft has no records.
+/// `GET /api/v1/datasets/{dataset_id}/progress`: 404 → 403 (owner, member); records in all,
+/// completed and pending (a draft's are not counted), and every user who has responded, by
+/// first response.
 pub async fn progress(
     State(state): State<AppState>,
     Caller(me): Caller,
     ids: Ids,
 ) -> ApiResult<Response> {
-    readable(&state, &me, &ids).await?;
-    let body = json!({ "total": 0, "completed": 0, "pending": 0, "users": [] });
+    let dataset = readable(&state, &me, &ids).await?;
+    let progress = state
+        .db
+        .dataset_progress(&dataset.id, dataset.is_ready())
+        .await?;
+    let users: Vec<_> = (progress.usernames.iter())
+        .map(|username| json!({ "username": username }))
+        .collect();
+    let body = json!({
+        "total": progress.total,
+        "completed": progress.completed,
+        "pending": progress.pending,
+        "users": users,
+    });
     Ok(json(StatusCode::OK, &body))
 }
 
 /// `GET /api/v1/datasets/{dataset_id}/users/progress`: each responding user's responses by
-/// record status and response status.
+/// record status and response status, oldest user first.
 pub async fn users_progress(
     State(state): State<AppState>,
     Caller(me): Caller,
     ids: Ids,
 ) -> ApiResult<Response> {
-    readable(&state, &me, &ids).await?;
-    Ok(json(StatusCode::OK, &json!({ "users": [] })))
+    let dataset = readable(&state, &me, &ids).await?;
+    let users: Vec<_> = (state.db.users_progress(&dataset.id).await?.iter())
+        .map(|user| {
+            let counts = |record| {
+                json!({
+                    "submitted": user.count(record, ResponseStatus::Submitted),
+                    "discarded": user.count(record, ResponseStatus::Discarded),
+                    "draft": user.count(record, ResponseStatus::Draft),
+                })
+            };
+            json!({
+                "username": user.username,
+                "completed": counts(RecordStatus::Completed),
+                "pending": counts(RecordStatus::Pending),
+            })
+        })
+        .collect();
+    Ok(json(StatusCode::OK, &json!({ "users": users })))
 }
 
-/// `GET /api/v1/me/datasets/{dataset_id}/metrics`: the records and the caller's responses.
+/// `GET /api/v1/me/datasets/{dataset_id}/metrics`: the records, and of those the caller has
+/// responded to, how many have a response of each status (anyone's, as the real server's
+/// search engine counts them); `pending` is what is left.
 pub async fn my_metrics(
     State(state): State<AppState>,
     Caller(me): Caller,
     ids: Ids,
 ) -> ApiResult<Response> {
-    readable(&state, &me, &ids).await?;
+    let dataset = readable(&state, &me, &ids).await?;
+    let counted = dataset.is_ready();
+    let total = state.db.dataset_progress(&dataset.id, counted).await?.total;
+    let by_status = if counted {
+        state
+            .db
+            .records_by_response_status(&dataset.id, &me.id)
+            .await?
+    } else {
+        Vec::new()
+    };
+    let count = |status| {
+        (by_status.iter())
+            .find(|(s, _)| *s == status)
+            .map_or(0, |(_, n)| *n)
+    };
+    let (submitted, discarded, draft) = (
+        count(ResponseStatus::Submitted),
+        count(ResponseStatus::Discarded),
+        count(ResponseStatus::Draft),
+    );
     let body = json!({ "responses": {
-        "total": 0, "submitted": 0, "discarded": 0, "draft": 0, "pending": 0
+        "total": total,
+        "submitted": submitted,
+        "discarded": discarded,
+        "draft": draft,
+        "pending": total - submitted - discarded - draft,
     }});
     Ok(json(StatusCode::OK, &body))
 }

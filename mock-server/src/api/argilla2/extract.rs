@@ -9,7 +9,9 @@ use axum::http::request::Parts;
 use axum::http::HeaderMap;
 use uuid::Uuid;
 
+use super::schemas::{include, page, Page};
 use crate::api::path_ids::{IdDialect, PathIds};
+use crate::db::Include;
 use crate::error::ApiError;
 use crate::extract::{bearer_token, body_parse_error, BodyProblem, JsonBody, API_KEY_HEADER};
 use crate::models::UserRecord;
@@ -130,4 +132,92 @@ impl FromRequest<AppState> for WithBody {
         let caller = authenticate(state, &headers).await?;
         Ok(WithBody { caller, ids, body })
     }
+}
+
+/// For the record lists and searches, in argilla-server's order: the body decoded (searches),
+/// then `include` (parsed by a dependency that refuses with a plain 422, before
+/// authentication), then the caller, then path, query and body validated together.
+#[derive(Debug)]
+pub struct RecordsRequest {
+    pub caller: Arc<UserRecord>,
+    ids: Result<Ids, Vec<ErrorItem2>>,
+    query: Vec<(String, String)>,
+    pub include: Include,
+    body: JsonBody,
+}
+
+/// A record list or search whose path, query and body are valid.
+#[derive(Debug)]
+pub struct RecordsQuery<T> {
+    pub caller: Arc<UserRecord>,
+    pub ids: Ids,
+    pub include: Include,
+    pub page: Page,
+    pub body: T,
+}
+
+impl RecordsRequest {
+    /// `offset_at_least_0`: the searches bound `offset`, the list does not.
+    pub fn validated<T>(
+        self,
+        offset_at_least_0: bool,
+        validate: impl FnOnce(&JsonBody) -> Result<T, Vec<ErrorItem2>>,
+    ) -> Result<RecordsQuery<T>, ApiError> {
+        let page = page(&self.query, offset_at_least_0);
+        let body = validate(&self.body);
+        match (self.ids, page, body) {
+            (Ok(ids), Ok(page), Ok(body)) => Ok(RecordsQuery {
+                caller: self.caller,
+                ids,
+                include: self.include,
+                page,
+                body,
+            }),
+            (ids, page, body) => {
+                let mut errors = ids.err().unwrap_or_default();
+                errors.extend(page.err().unwrap_or_default());
+                errors.extend(body.err().unwrap_or_default());
+                Err(ApiError::ValidationV2(errors))
+            }
+        }
+    }
+}
+
+impl FromRequest<AppState> for RecordsRequest {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, ApiError> {
+        let (parts, body) = req.into_parts();
+        let ids = Ids::parse(&parts);
+        let query = query_pairs(parts.uri.query());
+        let headers = parts.headers.clone();
+        let has_body = parts.method == axum::http::Method::POST;
+        let body = if has_body {
+            let req = Request::from_parts(parts, body);
+            JsonBody::read(req, state)
+                .await
+                .map_err(|problem| match problem {
+                    BodyProblem::Unreadable => body_parse_error(),
+                    BodyProblem::Syntax(e) => {
+                        ApiError::ValidationV2(vec![ErrorItem2::json_invalid(e.pos)])
+                    }
+                })?
+        } else {
+            JsonBody::Missing
+        };
+        let include = include(&query).map_err(ApiError::UnprocessablePlain)?;
+        let caller = authenticate(state, &headers).await?;
+        Ok(RecordsRequest {
+            caller,
+            ids,
+            query,
+            include,
+            body,
+        })
+    }
+}
+
+/// The query string's pairs, decoded (a malformed one is no pair).
+pub fn query_pairs(query: Option<&str>) -> Vec<(String, String)> {
+    serde_urlencoded::from_str(query.unwrap_or("")).unwrap_or_default()
 }

@@ -15,7 +15,7 @@ use super::schemas::{MetadataPropertyCreate, MetadataPropertyUpdate};
 use super::shapes;
 use crate::api::bodies::{json, Items};
 use crate::api::not_found::{self, existing_setting};
-use crate::db::SettingCreated;
+use crate::db::{MetadataValues, SettingCreated};
 use crate::error::{ApiError, ApiResult};
 use crate::models::datasets::{MetadataProperty, MetadataSettings};
 use crate::models::{now_timestamp, Role, UserRecord};
@@ -130,16 +130,31 @@ pub async fn metrics(
             return Err(ApiError::Forbidden);
         }
     }
-    let body = match &property.settings.0 {
-        MetadataSettings::Terms { .. } => {
-            json_value!({ "type": "terms", "total": 0, "values": [] })
+    let terms = matches!(property.settings.0, MetadataSettings::Terms { .. });
+    let body = match state.db.metadata_values(&property.id, terms).await? {
+        MetadataValues::Terms { total, counts } => {
+            let values: Vec<_> = (counts.iter())
+                .map(|(term, count)| json_value!({ "term": term, "count": count }))
+                .collect();
+            json_value!({ "type": "terms", "total": total, "values": values })
         }
-        MetadataSettings::Integer { .. } => {
-            json_value!({ "min": null, "max": null, "type": "integer" })
-        }
-        MetadataSettings::Float { .. } => {
-            json_value!({ "min": null, "max": null, "type": "float" })
-        }
+        MetadataValues::Numbers { min, max } => match property.settings.0 {
+            MetadataSettings::Integer { .. } => json_value!({
+                "min": min.map(|n| n as i64),
+                "max": max.map(|n| n as i64),
+                "type": "integer",
+            }),
+            _ => json_value!({
+                "min": min.map(round_5),
+                "max": max.map(round_5),
+                "type": "float",
+            }),
+        },
     };
     Ok(json(StatusCode::OK, &body))
+}
+
+/// The real server rounds a float property's bounds to 5 decimals.
+fn round_5(n: f64) -> f64 {
+    (n * 100_000.0).round() / 100_000.0
 }

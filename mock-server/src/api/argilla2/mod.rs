@@ -57,10 +57,16 @@ mod fields;
 mod info;
 mod metadata_properties;
 mod questions;
+mod records;
+mod records_bulk;
+mod responses;
 pub(crate) mod schemas;
+mod search;
 mod security;
 pub mod shapes;
+mod suggestions;
 mod users;
+mod validators;
 mod vectors_settings;
 mod workspaces;
 
@@ -80,6 +86,10 @@ pub const OPENAPI_JSON: &str = include_str!("openapi.json");
 
 pub fn routes() -> RouteTable {
     const DATASET: &str = "/api/v1/datasets/{dataset_id}";
+    const RECORDS: &str = "/api/v1/datasets/{dataset_id}/records";
+    const RECORDS_BULK: &str = "/api/v1/datasets/{dataset_id}/records/bulk";
+    const RECORD: &str = "/api/v1/records/{record_id}";
+    const RECORD_SUGGESTIONS: &str = "/api/v1/records/{record_id}/suggestions";
     RouteTable::new()
         .get("/api/v1/version", info::version)
         .get("/api/v1/status", info::status)
@@ -120,6 +130,19 @@ pub fn routes() -> RouteTable {
         .patch(DATASET, datasets::update)
         .get("/api/v1/datasets/{dataset_id}/questions", questions::list)
         .post("/api/v1/datasets/{dataset_id}/questions", questions::create)
+        .get(RECORDS, records::list)
+        .delete(RECORDS, records::delete_many)
+        .post(
+            "/api/v1/me/datasets/{dataset_id}/records/search",
+            search::mine,
+        )
+        .post("/api/v1/datasets/{dataset_id}/records/search", search::all)
+        .get(
+            "/api/v1/datasets/{dataset_id}/records/search/suggestions/options",
+            suggestions::search_options,
+        )
+        .post(RECORDS_BULK, records_bulk::create)
+        .put(RECORDS_BULK, records_bulk::upsert)
         .patch("/api/v1/fields/{field_id}", fields::update)
         .delete("/api/v1/fields/{field_id}", fields::delete)
         .patch("/api/v1/questions/{question_id}", questions::update)
@@ -136,6 +159,18 @@ pub fn routes() -> RouteTable {
             "/api/v1/metadata-properties/{metadata_property_id}",
             metadata_properties::delete,
         )
+        // argilla-server's records router, then its responses and suggestions routers.
+        .get(RECORD, records::get)
+        .patch(RECORD, records::update)
+        .post("/api/v1/records/{record_id}/responses", responses::create)
+        .get(RECORD_SUGGESTIONS, suggestions::list)
+        .put(RECORD_SUGGESTIONS, suggestions::upsert)
+        .delete(RECORD_SUGGESTIONS, suggestions::delete_many)
+        .delete(RECORD, records::delete)
+        .post("/api/v1/me/responses/bulk", responses::bulk)
+        .put("/api/v1/responses/{response_id}", responses::update)
+        .delete("/api/v1/responses/{response_id}", responses::delete)
+        .delete("/api/v1/suggestions/{suggestion_id}", suggestions::delete)
         .get("/api/v1/me", users::me)
         .get("/api/v1/users/{user_id}", users::get)
         .get("/api/v1/users", users::list)

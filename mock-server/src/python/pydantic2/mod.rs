@@ -11,7 +11,7 @@ mod values;
 pub use self::uuid::parse_uuid2;
 pub use values::{
     bool_value, dict_value, enum_value, float_value, int_value, list_value, plural, uuid_value,
-    Bounds, Str2,
+    Bounds, Pattern2, Str2,
 };
 
 use ::uuid::Uuid;
@@ -334,13 +334,25 @@ pub fn tagged<'a, K: Copy>(
     name: fn(K) -> &'static str,
     enum_name: &str,
 ) -> Result<(K, Model2<'a>), Vec<ErrorItem2>> {
+    tagged_by(value, loc, "type", tags, name, enum_name)
+}
+
+/// [`tagged`], with the tag under `key`.
+pub fn tagged_by<'a, K: Copy>(
+    value: &'a PyValue,
+    loc: &[LocPart],
+    key: &str,
+    tags: &[K],
+    name: fn(K) -> &'static str,
+    enum_name: &str,
+) -> Result<(K, Model2<'a>), Vec<ErrorItem2>> {
     let PyValue::Object(_) = value else {
         return Err(vec![Problem::not_a_model().at(loc.to_vec())]);
     };
-    let Some(tag) = value.get("type") else {
+    let Some(tag) = value.get(key) else {
         return Err(vec![Problem::new(
             "union_tag_not_found",
-            "Unable to extract tag using discriminator 'type'",
+            format!("Unable to extract tag using discriminator '{key}'"),
         )
         .at(loc.to_vec())]);
     };
@@ -349,13 +361,17 @@ pub fn tagged<'a, K: Copy>(
         _ => None,
     };
     let Some(kind) = found else {
+        // An enum's members show as `<Enum.a: 'a'>`; a `Literal`'s (no enum name) as `'a'`.
         let expected: Vec<String> = (tags.iter())
-            .map(|k| format!("<{enum_name}.{0}: '{0}'>", name(*k)))
+            .map(|k| match enum_name {
+                "" => format!("'{}'", name(*k)),
+                _ => format!("<{enum_name}.{0}: '{0}'>", name(*k)),
+            })
             .collect();
         return Err(vec![Problem::new(
             "union_tag_invalid",
             format!(
-                "Input tag '{}' found using 'type' does not match any of the expected tags: {}",
+                "Input tag '{}' found using '{key}' does not match any of the expected tags: {}",
                 py_str(tag),
                 expected.join(", ")
             ),

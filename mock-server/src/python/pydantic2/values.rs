@@ -14,6 +14,15 @@ pub struct Str2 {
     pub strip: bool,
     pub min_length: Option<usize>,
     pub max_length: Option<usize>,
+    /// A `pattern` (checked after the lengths), written out by hand.
+    pub pattern: Option<Pattern2>,
+}
+
+/// A regular expression pydantic checks, as its source (for the message) and a matcher.
+#[derive(Debug, Clone, Copy)]
+pub struct Pattern2 {
+    pub source: &'static str,
+    pub is_match: fn(&str) -> bool,
 }
 
 impl Str2 {
@@ -23,6 +32,7 @@ impl Str2 {
             strip: false,
             min_length: Some(min),
             max_length: Some(max),
+            pattern: None,
         }
     }
 
@@ -51,6 +61,12 @@ impl Str2 {
                     "String should have at most {max} {}",
                     plural(max, "character")
                 ),
+            ));
+        }
+        if let Some(pattern) = self.pattern.filter(|p| !(p.is_match)(s)) {
+            return Err(Problem::new(
+                "string_pattern_mismatch",
+                format!("String should match pattern '{}'", pattern.source),
             ));
         }
         Ok(s.to_owned())

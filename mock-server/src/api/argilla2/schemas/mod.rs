@@ -2,17 +2,30 @@
 //! validated as pydantic 2 does: fields in declaration order, every error at once, unknown
 //! fields ignored.
 
+mod answers;
 mod datasets;
 mod fields;
 mod metadata_properties;
 mod questions;
+mod record_queries;
+mod records;
+mod search;
 mod users;
 mod vectors_settings;
 
+pub use answers::{
+    response_create, stored_values, suggestion, tagged_response, AnswerValue, ResponseInput,
+    ResponseModel, SuggestionInput,
+};
 pub use datasets::{DatasetCreate, DatasetUpdate, DatasetsQuery};
 pub use fields::{FieldCreate, FieldUpdate};
 pub use metadata_properties::{MetadataPropertyCreate, MetadataPropertyUpdate};
 pub use questions::{QuestionCreate, QuestionUpdate};
+pub use record_queries::{comma_separated_uuids, include, page, Page};
+pub use records::{record_update, records_bulk, RecordInput, RecordModel};
+pub use search::{
+    search_body, FilterInput, OrderInput, RangeBound, ScopeInput, SearchBody, VectorQueryInput,
+};
 pub use users::{workspace_user_create, UserCreate, UserUpdate, WorkspaceCreate};
 pub use vectors_settings::{VectorSettingsCreate, VectorSettingsUpdate};
 

@@ -11,17 +11,15 @@ const NAME: Str2 = Str2 {
     strip: true,
     min_length: Some(1),
     max_length: None,
+    pattern: None,
 };
 const USERNAME: Str2 = Str2 {
     strip: false,
     min_length: Some(1),
     max_length: None,
+    pattern: None,
 };
-const PASSWORD: Str2 = Str2 {
-    strip: false,
-    min_length: Some(8),
-    max_length: Some(100),
-};
+const PASSWORD: Str2 = Str2::length(8, 100);
 
 /// `UserCreate`: `id?, first_name, last_name?, username, role?, password`.
 #[derive(Debug)]

@@ -2,9 +2,11 @@
 //! server's key order; do not reorder fields.
 
 mod datasets;
+mod records;
 mod users;
 
 pub use datasets::{Dataset, Field, MetadataProperty, Question, VectorSettings};
+pub use records::{Record, Response, Suggestion};
 pub use users::{me_body, users_body, User, Workspace};
 
 /// A stored timestamp as Argilla 2.x (pydantic 2) shows it: with microseconds, or whole seconds
