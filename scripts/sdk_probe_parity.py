@@ -43,6 +43,13 @@ def body(text):
         return blank(text)
 
 
+def response_body(call):
+    # The datasets probe keeps the body as text ("resp_body"), the records probe as JSON ("resp").
+    if "resp_body" in call:
+        return body(call["resp_body"])
+    return body(json.dumps(call.get("resp")))
+
+
 def shown(step):
     return {
         "ok": step.get("ok"),
@@ -52,7 +59,7 @@ def shown(step):
         "status_code": step.get("status_code"),
         "warnings": [blank(json.dumps(w, sort_keys=True)) for w in step.get("warnings", [])],
         "http": [
-            {"call": f'{c["method"]} {blank(c["path"])}', "status": c["status"], "body": body(c["resp_body"])}
+            {"call": f'{c["method"]} {blank(c["path"])}', "status": c["status"], "body": response_body(c)}
             for c in step.get("http", [])
         ],
     }

@@ -5,6 +5,8 @@
 mod argilla1_users;
 mod argilla1_workspaces;
 mod argilla2_datasets;
+mod argilla2_records;
+mod argilla2_responses;
 mod argilla2_settings;
 mod argilla2_users;
 mod auth;
@@ -25,5 +27,6 @@ mod properties;
 mod protocol;
 mod races_argilla1;
 mod races_argilla2;
+mod records_support;
 mod storage;
 mod validation;
