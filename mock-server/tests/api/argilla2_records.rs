@@ -288,8 +288,8 @@ fn at_position(i: usize, why: &str) -> Value {
     "metadata is not valid: 'nope' metadata property does not exists for dataset '<ds>' and extra metadata is not allowed for this dataset")]
 #[case::metadata_float_given_int(json!({"fields": {"text": "t"}, "metadata": {"score": 1}}),
     "metadata is not valid: 'score' metadata property validation failed because '1' is not a float.")]
-#[case::metadata_below_min(json!({"fields": {"text": "t"}, "metadata": {"year": 1800}}),
-    "metadata is not valid: 'year' metadata property validation failed because '1800' is less than the minimum value of '1900'.")]
+#[case::metadata_below_min(json!({"fields": {"text": "t"}, "metadata": {"year": 1700}}),
+    "metadata is not valid: 'year' metadata property validation failed because '1700' is less than the minimum value of '1800'.")]
 #[case::metadata_not_integer(json!({"fields": {"text": "t"}, "metadata": {"year": "1950"}}),
     "metadata is not valid: 'year' metadata property validation failed because '1950' is not an integer.")]
 #[case::vector_unknown(json!({"fields": {"text": "t"}, "vectors": {"zz": [1]}}),

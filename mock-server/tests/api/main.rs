@@ -7,6 +7,7 @@ mod argilla1_workspaces;
 mod argilla2_datasets;
 mod argilla2_records;
 mod argilla2_responses;
+mod argilla2_search;
 mod argilla2_settings;
 mod argilla2_users;
 mod auth;

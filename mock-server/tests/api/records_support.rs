@@ -7,7 +7,7 @@ use serde_json::{json, Value};
 
 /// A published dataset: fields `text` (required), `chat`, `custom`, `image`; questions
 /// `label` (a, b; required), `tags` (multi-label x, y, z), `rating` (1..5), `notes` (text);
-/// metadata `genre` (terms), `year` (integer 1900..2100), `score` (float); vectors `emb` (3).
+/// metadata `genre` (terms), `year` (integer 1800..2100), `score` (float); vectors `emb` (3).
 pub struct Fixture {
     pub dataset: String,
     pub questions: Value,
@@ -46,7 +46,7 @@ impl Fixture {
         }
         let properties = [
             json!({"name": "genre", "title": "Genre", "settings": {"type": "terms"}}),
-            json!({"name": "year", "title": "Year", "settings": {"type": "integer", "min": 1900, "max": 2100}}),
+            json!({"name": "year", "title": "Year", "settings": {"type": "integer", "min": 1800, "max": 2100}}),
             json!({"name": "score", "title": "Score", "settings": {"type": "float"}, "visible_for_annotators": false}),
         ];
         for property in properties {
