@@ -32,17 +32,6 @@ use crate::state::AppState;
 /// The most items one `POST /me/responses/bulk` may have.
 const BULK_MAX_ITEMS: usize = 100;
 
-/// After storing a response without values, the real server fails to index it: the response
-/// stays, the answer is its 500.
-pub(super) fn indexing_failure() -> ApiError {
-    ApiError::RealServerFailure {
-        python_type: "builtins.AttributeError",
-        message: INDEXING_FAILURE.into(),
-    }
-}
-
-const INDEXING_FAILURE: &str = "'NoneType' object has no attribute 'items'";
-
 /// `POST /records/{record_id}/responses`: 422 → 404 → 403 (owner, any member) → 409 the caller
 /// has one → 422 content; 201.
 pub async fn create(State(state): State<AppState>, request: WithBody) -> ApiResult<Response> {
@@ -66,7 +55,6 @@ pub async fn create(State(state): State<AppState>, request: WithBody) -> ApiResu
         .create_response(target, &write, &now_timestamp())
         .await?
     {
-        ResponseCreated::Created(created) if created.values.is_none() => Err(indexing_failure()),
         ResponseCreated::Created(created) => {
             Ok(json(StatusCode::CREATED, &shapes::Response::from(&created)))
         }
@@ -98,9 +86,6 @@ pub async fn update(State(state): State<AppState>, request: WithBody) -> ApiResu
         )
         .await?
         .ok_or_else(|| response_not_found(&response.id))?;
-    if updated.values.is_none() {
-        return Err(indexing_failure());
-    }
     Ok(json(StatusCode::OK, &shapes::Response::from(&updated)))
 }
 
@@ -182,7 +167,6 @@ async fn upsert_mine(
         .await?
     {
         None => Ok(Err(format!("Record with id `{record_id}` not found"))),
-        Some(stored) if stored.values.is_none() => Ok(Err(INDEXING_FAILURE.into())),
         Some(stored) => Ok(Ok(stored)),
     }
 }

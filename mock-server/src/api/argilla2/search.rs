@@ -177,17 +177,12 @@ fn only_mine(
 }
 
 /// Each filter's and order's scope names something of the dataset: 422 with the real
-/// server's `get_by_or_raise` text. A `filters` without `and` is its 500.
+/// server's `get_by_or_raise` text. (`filters` without `and` filters nothing; the real server
+/// fails with a 500 on it, `docs/differences.md`.)
 fn check_scopes(body: &SearchBody, settings: &DatasetSettings) -> ApiResult<()> {
-    let filters = match &body.filters {
-        Some(None) => {
-            return Err(ApiError::RealServerFailure {
-                python_type: "builtins.TypeError",
-                message: "'NoneType' object is not iterable".into(),
-            })
-        }
+    let filters: Vec<&ScopeInput> = match &body.filters {
         Some(Some(filters)) => filters.iter().map(FilterInput::scope).collect(),
-        None => Vec::new(),
+        _ => Vec::new(),
     };
     let orders = body.sort.iter().flatten().map(|o| &o.scope);
     for scope in filters.into_iter().chain(orders) {
@@ -321,16 +316,13 @@ fn condition(
     }
 }
 
-/// The real server's failure on a response scope it cannot use (no question; status in a
-/// range).
+/// A response scope the search engine cannot use (no question; statuses in a range): a 422 in
+/// the words of the real server's exception (which it answers as a 500, `docs/differences.md`).
 fn cannot_process(status: bool) -> ApiError {
     let property = if status { "'status'" } else { "None" };
-    ApiError::RealServerFailure {
-        python_type: "builtins.Exception",
-        message: format!(
-            "Cannot process filter scope ResponseFilterScope(question=None, property={property}, user=None)"
-        ),
-    }
+    ApiError::UnprocessablePlain(format!(
+        "Cannot process filter scope ResponseFilterScope(question=None, property={property}, user=None)"
+    ))
 }
 
 fn numeric_scope(scope: &ScopeInput, settings: &DatasetSettings) -> bool {

@@ -8,57 +8,29 @@ pub use records::{check_record, check_response, check_suggestion, RecordCheck};
 
 use crate::error::ApiError;
 
-/// Why a check refused: a 422 in the real server's words, or an exception the real server
-/// does not catch (its 500, answered the same way).
+/// Why a check refused, in the real server's words (a plain-text 422).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Refused {
-    Because(String),
-    Crashed {
-        python_type: &'static str,
-        message: String,
-    },
-}
+pub struct Refused(pub String);
 
 impl Refused {
-    /// Python's `urlparse` given a non-empty dict or list.
-    fn no_decode(class: &str) -> Refused {
-        Refused::Crashed {
-            python_type: "builtins.AttributeError",
-            message: format!("'{class}' object has no attribute 'decode'"),
-        }
-    }
-
-    /// The refusal with its reason reworded (a 500 stays as it is).
+    /// The refusal with its reason reworded.
     pub fn map(self, reword: impl FnOnce(String) -> String) -> Refused {
-        match self {
-            Refused::Because(why) => Refused::Because(reword(why)),
-            crashed => crashed,
-        }
+        Refused(reword(self.0))
     }
 
-    /// The answer: a plain-text 422, or the 500.
     pub fn into_error(self) -> ApiError {
-        match self {
-            Refused::Because(why) => ApiError::UnprocessablePlain(why),
-            Refused::Crashed {
-                python_type,
-                message,
-            } => ApiError::RealServerFailure {
-                python_type,
-                message,
-            },
-        }
+        ApiError::UnprocessablePlain(self.0)
     }
 }
 
 impl From<String> for Refused {
     fn from(why: String) -> Refused {
-        Refused::Because(why)
+        Refused(why)
     }
 }
 
 impl From<&str> for Refused {
     fn from(why: &str) -> Refused {
-        Refused::Because(why.to_owned())
+        Refused(why.to_owned())
     }
 }

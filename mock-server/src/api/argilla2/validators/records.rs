@@ -39,7 +39,7 @@ fn check_fields(
     for field in &settings.fields {
         let given = fields.get(&field.name).is_some_and(|v| !v.is_null());
         if field.required && !given {
-            return Err(Refused::Because(format!(
+            return Err(Refused(format!(
                 "missing required value for field: {}",
                 py_repr(&field.name)
             )));
@@ -49,7 +49,7 @@ fn check_fields(
         .filter(|name| settings.field(name).is_none())
         .collect();
     if !unknown.is_empty() {
-        return Err(Refused::Because(format!(
+        return Err(Refused(format!(
             "found fields values for non configured fields: {}",
             py_list_repr(&unknown)
         )));
@@ -67,16 +67,17 @@ fn check_fields(
 
 fn check_text(name: &str, settings: &FieldSettings, value: &Value) -> Result<(), Refused> {
     match (settings, value) {
-        (FieldSettings::Text { .. }, value) if !value.is_string() => Err(Refused::Because(
-            format!("text field {} value must be a string", py_repr(name)),
-        )),
+        (FieldSettings::Text { .. }, value) if !value.is_string() => Err(Refused(format!(
+            "text field {} value must be a string",
+            py_repr(name)
+        ))),
         _ => Ok(()),
     }
 }
 
 fn check_chat(name: &str, settings: &FieldSettings, value: &Value) -> Result<(), Refused> {
     match (settings, value) {
-        (FieldSettings::Chat { .. }, value) if !value.is_array() => Err(Refused::Because(format!(
+        (FieldSettings::Chat { .. }, value) if !value.is_array() => Err(Refused(format!(
             "chat field {} value must be a list of messages",
             py_repr(name)
         ))),
@@ -86,31 +87,29 @@ fn check_chat(name: &str, settings: &FieldSettings, value: &Value) -> Result<(),
 
 fn check_custom(name: &str, settings: &FieldSettings, value: &Value) -> Result<(), Refused> {
     match (settings, value) {
-        (FieldSettings::Custom { .. }, value) if !value.is_object() => Err(Refused::Because(
-            format!("custom field {} value must be a dictionary", py_repr(name)),
-        )),
+        (FieldSettings::Custom { .. }, value) if !value.is_object() => Err(Refused(format!(
+            "custom field {} value must be a dictionary",
+            py_repr(name)
+        ))),
         _ => Ok(()),
     }
 }
 
 /// An image field: an `http(s)` URL with a host and a path, or a `data:` URL of an image type.
-/// Python's `urlparse` reads an empty object or list as an empty URL, and fails on any other
-/// (the real server's 500).
+/// A value that is no string is no URL (the real server fails with a 500 on a non-empty object
+/// or list, `docs/differences.md`).
 fn check_image(name: &str, settings: &FieldSettings, value: &Value) -> Result<(), Refused> {
     if *settings != FieldSettings::Image {
         return Ok(());
     }
     let invalid = || {
-        Refused::Because(format!(
+        Refused(format!(
             "image field {} has an invalid URL value",
             py_repr(name)
         ))
     };
-    let url = match value {
-        Value::String(url) => url,
-        Value::Object(o) if !o.is_empty() => return Err(Refused::no_decode("dict")),
-        Value::Array(a) if !a.is_empty() => return Err(Refused::no_decode("list")),
-        _ => return Err(invalid()),
+    let Value::String(url) = value else {
+        return Err(invalid());
     };
     let (scheme, rest) = match url.split_once(':') {
         Some((scheme, rest))
@@ -134,7 +133,7 @@ fn check_image(name: &str, settings: &FieldSettings, value: &Value) -> Result<()
                 return Err(invalid());
             }
             if url.chars().count() > WEB_URL_MAX {
-                return Err(Refused::Because(format!("image field {} value is exceeding the maximum length of {WEB_URL_MAX} characters for Web URLs", py_repr(name))));
+                return Err(Refused(format!("image field {} value is exceeding the maximum length of {WEB_URL_MAX} characters for Web URLs", py_repr(name))));
             }
             Ok(())
         }
@@ -143,11 +142,11 @@ fn check_image(name: &str, settings: &FieldSettings, value: &Value) -> Result<()
                 return Err(invalid());
             }
             if url.chars().count() > DATA_URL_MAX {
-                return Err(Refused::Because(format!("image field {} value is exceeding the maximum length of {DATA_URL_MAX} characters for Data URLs", py_repr(name))));
+                return Err(Refused(format!("image field {} value is exceeding the maximum length of {DATA_URL_MAX} characters for Data URLs", py_repr(name))));
             }
             match data_url_type(&url[5..]) {
                 Some(kind) if IMAGE_TYPES.contains(&kind.as_str()) => Ok(()),
-                _ => Err(Refused::Because(format!(
+                _ => Err(Refused(format!(
                     "image field {} value is using an unsupported MIME type, supported MIME types are: {}",
                     py_repr(name),
                     py_list_repr(&IMAGE_TYPES)
