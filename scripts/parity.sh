@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Parity: the same requests to the real Argilla servers and to argilla-mock, compared.
 #
-# usage: scripts/parity.sh [--profile 1.x|2.x|datasets] [--verbose]
+# usage: scripts/parity.sh [--profile 1.x|2.x|datasets|records] [--verbose]
 # Without --profile, all three:
 # - 1.x: a fresh real Argilla 1.14.1 (../shared/oracle/start-real-argilla.sh; first run ~60 s for
 #   its venv, then ~7 s) on $PARITY_REAL_PORT (default 6910) and the mock with
@@ -19,6 +19,8 @@
 #   are compared with what they recorded on the real server (scripts/transcript_parity.py,
 #   scripts/sdk_probe_parity.py; known differences: scripts/parity-known/*.txt). No live oracle
 #   is needed; the SDK probe needs the 2.8.0 SDK (.venvs/argilla2-2.8.0, made by scripts/test.sh).
+# - records: the same for the records contract (capture_records.py, 421 exchanges, and
+#   sdk_records_probe.py, 72 steps), known differences in scripts/parity-known/records*.txt.
 # Each comparison fails on any unexpected difference; the script fails if any did.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -28,7 +30,7 @@ REAL2_PORT="${PARITY_REAL2_PORT:-6911}"
 export ARGILLA_ORACLE_VERSION="${ARGILLA_ORACLE_VERSION:-1.14.1}"
 TARGET="${CARGO_TARGET_DIR:-target}"
 
-profiles="1.x 2.x datasets"
+profiles="1.x 2.x datasets records"
 RECORDED="${PARITY_RECORDED:-../shared/real-server-2.8.0}"
 args=()
 while [ $# -gt 0 ]; do
@@ -123,7 +125,23 @@ for profile in $profiles; do
       python3 scripts/sdk_probe_parity.py "$RECORDED/sdk-datasets-probe-2.8.0.json" "$captured/sdk-probe.json" \
         --label "datasets (2.8.0 SDK probe)" ${args[@]+"${args[@]}"} || failed=1
       ;;
-    *) echo "unknown profile $profile (1.x, 2.x or datasets)" >&2; exit 2 ;;
+    records)
+      captured="$TARGET/parity/records"
+      rm -rf "$captured" && mkdir -p "$captured"
+      start_mock 2.8.0 fixtures/fresh-2.8.json
+      python3 "$RECORDED/capture_records.py" "$mock_url" "$captured/transcripts" >"$captured/capture.log" 2>&1 \
+        || echo "capture_records.py stopped early (see $captured/capture.log)"
+      stop_mock
+      python3 scripts/transcript_parity.py "$RECORDED/records-transcripts" "$captured/transcripts" \
+        --label "records (capture_records.py)" --known scripts/parity-known/records.txt ${args[@]+"${args[@]}"} || failed=1
+      start_mock 2.8.0 fixtures/fresh-2.8.json
+      ARGILLA_API_URL="$mock_url" ARGILLA_API_KEY=argilla.apikey .venvs/argilla2-2.8.0/bin/python \
+        "$RECORDED/sdk_records_probe.py" "$mock_url" argilla.apikey /dev/null >"$captured/sdk-probe.json" 2>"$captured/sdk-probe.err" || true
+      stop_mock
+      python3 scripts/sdk_probe_parity.py "$RECORDED/sdk-records-probe-2.8.0.json" "$captured/sdk-probe.json" \
+        --label "records (2.8.0 SDK probe)" --known scripts/parity-known/records-sdk.txt ${args[@]+"${args[@]}"} || failed=1
+      ;;
+    *) echo "unknown profile $profile (1.x, 2.x, datasets or records)" >&2; exit 2 ;;
   esac
 done
 exit "$failed"

@@ -91,8 +91,46 @@ QUESTION_CREATE_ERROR_NAMES_PROPERTY = SDK_VERSION >= Version("2.5.0")
 ITERATED_DATASETS_HAVE_SETTINGS = SDK_VERSION >= Version("2.6.0")
 LISTED_DATASETS_HAVE_SETTINGS = SDK_VERSION >= Version("2.8.0")
 
+# Records and search (read from the same wheels):
+# 2.0.1: a dict key that names nothing in the dataset is dropped with a UserWarning; 2.0.0 drops it silently.
+WARNS_ON_UNKNOWN_RECORD_KEYS = SDK_VERSION >= Version("2.0.1")
+# 2.3.0: `ds.records(..., limit=N)`; rg.Similar; `rg.Query(filter=<tuple or list>)` without rg.Filter; the
+# filter names `id` (external id), `_server_id`, `inserted_at`, `updated_at`, `<question>.agent` and
+# `<question>.type`; numbers as terms values (2.0.0 declares terms values as strings, so 1950 fails locally);
+# a fetched record keeps the server's whole model (inserted_at...), before only its id and status.
+# Before, `id`/`label.agent`/... fall through to a suggestion filter on a question of that name.
+RECORDS_TAKE_LIMIT = SDK_VERSION >= Version("2.3.0")
+HAS_SIMILAR = SDK_VERSION >= Version("2.3.0")
+HAS_RECORD_FILTERS = SDK_VERSION >= Version("2.3.0")
+HAS_SUGGESTION_AGENT_TYPE_FILTERS = SDK_VERSION >= Version("2.3.0")
+TERMS_FILTER_TAKES_NUMBERS = SDK_VERSION >= Version("2.3.0")
+# 2.4.0: a record's metadata values may be anything JSON; before, only str, list of str, int, float or None
+# (a dict value fails locally with a pydantic ValidationError).
+METADATA_TAKES_ANY_VALUE = SDK_VERSION >= Version("2.4.0")
+# 2.4.0: a search (query/filter/similar) honours `with_vectors`; before, search results never carry vectors.
+SEARCH_TAKES_VECTORS = SDK_VERSION >= Version("2.4.0")
+# 2.7.0: a similarity search yields (record, score) tuples; 2.3.0 .. 2.6.x yield the records alone.
+SIMILAR_YIELDS_SCORES = SDK_VERSION >= Version("2.7.0")
+
 E2E_URL = os.environ.get("ARGILLA_E2E_URL")
 mock_only = pytest.mark.skipif(bool(E2E_URL), reason="fault injection needs argilla-mock's /__mock API")
+
+# The real server behind ARGILLA_E2E_URL is normally the oracle with its stub search engine (every search
+# answers no hits, progress/metrics are zeros): the search tests are skipped there unless
+# ARGILLA_E2E_REAL_SEARCH=1 says that server has a real engine. ARGILLA_E2E_STUB_SEARCH=1 skips them anywhere.
+STUB_SEARCH = bool(os.environ.get("ARGILLA_E2E_STUB_SEARCH")) or (
+    bool(E2E_URL) and not os.environ.get("ARGILLA_E2E_REAL_SEARCH")
+)
+
+
+def needs_real_search(test):
+    """Marks a test `search` (select with `-m search`) and skips it where STUB_SEARCH."""
+    skip = pytest.mark.skipif(STUB_SEARCH, reason="the server's search engine is a stub (no hits, zero counts)")
+    return pytest.mark.search(skip(test))
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "search: needs a server whose search engine really searches (see STUB_SEARCH)")
 
 
 def unique(prefix):
