@@ -1,6 +1,6 @@
 //! Who may call what in the 2.x API: every `/api/v1` endpoint the mock serves × twelve kinds of
 //! caller, one table, the status argilla-server 2.8.0 gives (`argilla-2x-users-api.md` §1, §2,
-//! §4; `argilla-2x-datasets-api.md` §1).
+//! §4; `argilla-2x-datasets-api.md` §1; `argilla-2x-records-api.md` §2).
 //!
 //! The same table runs against the real server where one runs:
 //!
@@ -82,6 +82,9 @@ enum Target {
     /// A draft dataset in `argilla` nobody else touches, with a field, a required question, a
     /// metadata property visible to annotators and vector settings, and this body.
     FreshDataset(Payload),
+    /// That dataset published, with a record that has a suggestion (`label`) and a response of
+    /// a user who is no caller, and this body (`{question_id}`, `{record_id}` in it replaced).
+    FreshRecord(Payload),
 }
 
 /// The body sent to a fresh dataset's route.
@@ -97,6 +100,12 @@ enum Payload {
     PropertyPatch,
     NewVectors,
     VectorsPatch,
+    EmptySearch,
+    NewRecords,
+    RecordPatch,
+    Discarded,
+    Suggestion,
+    MyResponses,
 }
 
 impl Payload {
@@ -117,6 +126,13 @@ impl Payload {
             Payload::PropertyPatch => json!({ "title": "Renamed", "visible_for_annotators": true }),
             Payload::NewVectors => json!({"name": unique, "title": "V", "dimensions": 3}),
             Payload::VectorsPatch => json!({ "title": "Renamed" }),
+            Payload::EmptySearch => json!({}),
+            Payload::NewRecords => json!({ "items": [{ "fields": { "text": unique } }] }),
+            Payload::RecordPatch => json!({ "metadata": { "genre": "patched" } }),
+            Payload::Discarded => json!({ "status": "discarded", "values": {} }),
+            Payload::Suggestion => json!({ "question_id": "{question_id}", "value": "b" }),
+            Payload::MyResponses => json!({ "items": [
+                { "record_id": "{record_id}", "status": "discarded", "values": {} }] }),
         })
     }
 }
@@ -315,6 +331,94 @@ fn dataset_rows() -> Vec<Row> {
     ]
 }
 
+/// The record rows: every route of `argilla-2x-records-api.md` §2, against a fresh record.
+fn record_rows() -> Vec<Row> {
+    use Payload::*;
+    let row = |method: Method, path, payload, expected| Row {
+        method,
+        path,
+        target: Target::FreshRecord(payload),
+        expected,
+    };
+    let read = owner_or_member(200);
+    let manage = owner_or_admin_member(200);
+    let records = "/api/v1/datasets/{dataset_id}/records";
+    let bulk = "/api/v1/datasets/{dataset_id}/records/bulk";
+    let record = "/api/v1/records/{record_id}";
+    let suggestions = "/api/v1/records/{record_id}/suggestions";
+    vec![
+        row(Method::GET, records, None, manage),
+        row(
+            Method::DELETE,
+            "/api/v1/datasets/{dataset_id}/records?ids={record_id}",
+            None,
+            owner_or_admin_member(204),
+        ),
+        row(
+            Method::POST,
+            "/api/v1/me/datasets/{dataset_id}/records/search",
+            EmptySearch,
+            read,
+        ),
+        row(
+            Method::POST,
+            "/api/v1/datasets/{dataset_id}/records/search",
+            EmptySearch,
+            manage,
+        ),
+        row(
+            Method::GET,
+            "/api/v1/datasets/{dataset_id}/records/search/suggestions/options",
+            None,
+            read,
+        ),
+        row(Method::POST, bulk, NewRecords, owner_or_admin_member(201)),
+        row(Method::PUT, bulk, NewRecords, manage),
+        row(Method::GET, record, None, read),
+        row(Method::PATCH, record, RecordPatch, manage),
+        row(
+            Method::POST,
+            "/api/v1/records/{record_id}/responses",
+            Discarded,
+            owner_or_member(201),
+        ),
+        row(Method::GET, suggestions, None, read),
+        row(Method::PUT, suggestions, Suggestion, manage),
+        row(
+            Method::DELETE,
+            "/api/v1/records/{record_id}/suggestions?ids={suggestion_id}",
+            None,
+            owner_or_admin_member(204),
+        ),
+        row(Method::DELETE, record, None, manage),
+        row(
+            Method::POST,
+            "/api/v1/me/responses/bulk",
+            MyResponses,
+            any_user(200),
+        ),
+        // The response is someone else's: no caller is its user.
+        row(
+            Method::PUT,
+            "/api/v1/responses/{response_id}",
+            Discarded,
+            manage,
+        ),
+        row(
+            Method::DELETE,
+            "/api/v1/responses/{response_id}",
+            None,
+            manage,
+        ),
+        row(
+            Method::DELETE,
+            "/api/v1/suggestions/{suggestion_id}",
+            None,
+            manage,
+        ),
+    ]
+}
+
 fn matrix() -> Vec<Row> {
     let row = |method: Method, path, target, expected| Row {
         method,
@@ -409,6 +513,7 @@ fn matrix() -> Vec<Row> {
     ]
     .into_iter()
     .chain(dataset_rows())
+    .chain(record_rows())
     .collect()
 }
 
@@ -423,6 +528,8 @@ struct Server {
     shared_workspace: String,
     annotator_id: String,
     annotator_username: String,
+    /// A user who is no caller, whose response each fresh record has.
+    responder_id: String,
 }
 
 /// The credentials each caller sends.
@@ -449,6 +556,7 @@ impl Server {
             shared_workspace: String::new(),
             annotator_id: String::new(),
             annotator_username: String::new(),
+            responder_id: String::new(),
         };
         let mine = server
             .owner(Method::GET, "/api/v1/me/workspaces", None, 200)
@@ -522,6 +630,7 @@ impl Server {
         let (annotator, annotator_username) = self.new_user("annotator", &[&ws]).await;
         self.annotator_id = id(&annotator);
         self.annotator_username = annotator_username;
+        self.responder_id = id(&self.new_user("annotator", &[]).await.0);
         let (admin_member, _) = self.new_user("admin", &[&ws]).await;
         let (admin_non_member, _) = self.new_user("admin", &[]).await;
         let (deleted, _) = self.new_user("annotator", &[]).await;
@@ -585,18 +694,53 @@ impl Server {
         ]
     }
 
+    /// A fresh dataset, published, with a record that has a suggestion and a response (of a
+    /// user who is no caller): the path's ids.
+    async fn fresh_record(&self) -> Vec<(&'static str, String)> {
+        let mut ids = self.fresh_dataset().await;
+        let find = |ids: &[(&str, String)], name: &str| -> String {
+            (ids.iter().find(|(n, _)| *n == name).map(|(_, v)| v.clone())).expect("id")
+        };
+        let (dataset, question) = (find(&ids, "dataset_id"), find(&ids, "question_id"));
+        let path = format!("/api/v1/datasets/{dataset}/publish");
+        self.owner(Method::PUT, &path, None, 200).await;
+        let body = json!({"items": [{
+            "fields": {"text": "matrix"},
+            "suggestions": [{"question_id": question, "value": "a"}],
+            "responses": [{"user_id": self.responder_id, "status": "submitted", "values": {"label": {"value": "a"}}}],
+        }]});
+        let path = format!("/api/v1/datasets/{dataset}/records/bulk");
+        let created = self.owner(Method::POST, &path, Some(body), 201).await;
+        let record = &created["items"][0];
+        ids.push(("record_id", id(record)));
+        ids.push(("suggestion_id", id(&record["suggestions"][0])));
+        ids.push(("response_id", id(&record["responses"][0])));
+        ids
+    }
+
     /// The concrete path and body of one cell, with its targets made fresh.
     async fn prepare(&self, row: &Row) -> (String, Option<Value>, Option<Vec<(String, String)>>) {
         let ws = self.shared_workspace.clone();
-        if let Target::FreshDataset(payload) = row.target {
+        if let Target::FreshDataset(payload) | Target::FreshRecord(payload) = row.target {
+            let ids = match row.target {
+                Target::FreshRecord(_) => self.fresh_record().await,
+                _ => self.fresh_dataset().await,
+            };
             let mut path = row.path.to_owned();
-            for (name, value) in self.fresh_dataset().await {
-                path = path.replace(&format!("{{{name}}}"), &value);
+            let mut body = payload.body(self.unique("setting")).map(|b| b.to_string());
+            for (name, value) in ids {
+                let placeholder = format!("{{{name}}}");
+                path = path.replace(&placeholder, &value);
+                body = body.map(|b| b.replace(&placeholder, &value));
             }
-            return (path, payload.body(self.unique("setting")), None);
+            let body = body.map(|b| serde_json::from_str(&b).expect("body"));
+            return (path, body, None);
         }
         let (workspace_id, user_id, body) = match row.target {
-            Target::Nothing | Target::LoginForm | Target::FreshDataset(_) => (None, None, None),
+            Target::Nothing
+            | Target::LoginForm
+            | Target::FreshDataset(_)
+            | Target::FreshRecord(_) => (None, None, None),
             Target::NewDatasetBody => {
                 let body = json!({ "name": self.unique("ds"), "workspace_id": ws });
                 (None, None, Some(body))
