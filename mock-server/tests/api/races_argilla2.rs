@@ -369,3 +369,115 @@ async fn a_workspace_delete_racing_a_dataset_create_leaves_no_orphan() -> TestRe
     }
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn sixty_four_upserts_of_one_new_external_id_make_one_record() -> TestResult {
+    let app = spawn_v2().await;
+    let fx = crate::records_support::Fixture::new(&app).await;
+    let path = fx.bulk_path();
+    let answers = at_once(64, |i| {
+        let (app, path) = (app.clone(), path.clone());
+        async move {
+            let body = json!({"items": [{"external_id": "raced", "fields": {"text": format!("v{i}")},
+                                         "metadata": {"year": 1900 + i}}]});
+            app.send(Method::PUT, &path, Some(OWNER_KEY), Some(body)).await
+        }
+    })
+    .await;
+    assert!(
+        answers.iter().all(|(status, _)| *status == 200),
+        "{answers:?}"
+    );
+    let ids: BTreeSet<&str> = (answers.iter())
+        .map(|(_, body)| body["items"][0]["id"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(ids.len(), 1, "every upsert found the one record: {ids:?}");
+    let listed = fx.list(&app, "").await;
+    assert_eq!(listed["total"], 1);
+    // The last write's fields and metadata, together.
+    let record = &listed["items"][0];
+    let text = record["fields"]["text"].as_str().unwrap_or("");
+    assert_eq!(
+        format!(
+            "v{}",
+            record["metadata"]["year"].as_i64().unwrap_or(0) - 1900
+        ),
+        text
+    );
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn sixty_four_creates_of_one_external_id_give_one_201_and_63_refusals() -> TestResult {
+    let app = spawn_v2().await;
+    let fx = crate::records_support::Fixture::new(&app).await;
+    let path = fx.bulk_path();
+    let statuses = at_once(64, |_| {
+        let (app, path) = (app.clone(), path.clone());
+        async move {
+            let body = json!({"items": [{"external_id": "raced", "fields": {"text": "t"}}]});
+            send_as_owner(&app, Method::POST, &path, Some(body)).await
+        }
+    })
+    .await;
+    assert_eq!((count(&statuses, 201), count(&statuses, 422)), (1, 63));
+    assert_eq!(fx.list(&app, "").await["total"], 1);
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn sixty_four_responses_of_one_user_to_one_record_give_one_201_and_63_conflicts() -> TestResult
+{
+    let app = spawn_v2().await;
+    let fx = crate::records_support::Fixture::new(&app).await;
+    let created = fx.create(&app, json!([{"fields": {"text": "t"}}])).await;
+    let record = created[0]["id"].as_str().expect("id").to_owned();
+    let path = format!("/api/v1/records/{record}/responses");
+    let statuses = at_once(64, |_| {
+        let (app, path) = (app.clone(), path.clone());
+        async move {
+            let body = json!({"status": "submitted", "values": {"label": {"value": "a"}}});
+            send_as_owner(&app, Method::POST, &path, Some(body)).await
+        }
+    })
+    .await;
+    assert_eq!((count(&statuses, 201), count(&statuses, 409)), (1, 63));
+    let stored = app
+        .owner_expects(Method::GET, &format!("/api/v1/records/{record}"), None, 200)
+        .await;
+    assert_eq!(stored["responses"].as_array().map(Vec::len), Some(1));
+    assert_eq!(stored["status"], "completed");
+    // The same user's bulk upserts racing each other still leave one response.
+    let outcomes = at_once(32, |i| {
+        let (app, record) = (app.clone(), record.clone());
+        async move {
+            let status = if i % 2 == 0 { "draft" } else { "submitted" };
+            let body = json!({"items": [{"record_id": record, "status": status,
+                                         "values": {"label": {"value": "b"}}}]});
+            app.send(
+                Method::POST,
+                "/api/v1/me/responses/bulk",
+                Some(OWNER_KEY),
+                Some(body),
+            )
+            .await
+        }
+    })
+    .await;
+    assert!(outcomes
+        .iter()
+        .all(|(s, b)| *s == 200 && b["items"][0]["error"].is_null()));
+    let stored = app
+        .owner_expects(Method::GET, &format!("/api/v1/records/{record}"), None, 200)
+        .await;
+    assert_eq!(stored["responses"].as_array().map(Vec::len), Some(1));
+    let expected = match stored["responses"][0]["status"].as_str() {
+        Some("submitted") => "completed",
+        _ => "pending",
+    };
+    assert_eq!(
+        stored["status"], expected,
+        "the status follows the last response"
+    );
+    Ok(())
+}
