@@ -9,7 +9,9 @@ use crate::db::IN_MEMORY;
 // Each default once: the command line and `Config::default` both use these.
 const DEFAULT_HOST: &str = "127.0.0.1";
 const DEFAULT_PORT: u16 = 6900;
-const DEFAULT_MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
+/// 64 MiB: a bulk of 500 records with 3,072-dimension vectors (about 30 MB of JSON) fits; the
+/// real server has no limit at all.
+const DEFAULT_MAX_BODY_BYTES: usize = 64 * 1024 * 1024;
 const DEFAULT_READ_TIMEOUT_MS: u64 = 30_000;
 const DEFAULT_JOURNAL_SIZE: usize = 10_000;
 const DEFAULT_MAX_NAMESPACES: usize = 256;

@@ -11,7 +11,7 @@ use http_body_util::BodyExt;
 use hyper::body::Body as _;
 
 /// How much of an oversized body is read and discarded before the connection is given up.
-pub const DRAIN_LIMIT: u64 = 64 * 1024 * 1024;
+pub const DRAIN_LIMIT: u64 = 256 * 1024 * 1024;
 
 /// How much of a body is accepted, and how long it may take to arrive.
 #[derive(Debug, Clone, Copy)]

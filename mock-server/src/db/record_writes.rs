@@ -242,7 +242,7 @@ async fn apply(
         .iter()
         .chain(changed.iter().filter_map(|row| current.get(row)))
         .collect();
-    index_records(&mut *conn, settings, &indexed).await?;
+    index_records(&mut *conn, settings, &indexed, &changed).await?;
 
     let ids: HashMap<i64, String> = new_records
         .iter()
@@ -252,9 +252,9 @@ async fn apply(
     for (write, row) in writes.iter().zip(&rows) {
         let record_id = &ids[row];
         write_suggestions(&mut *conn, record_id, &write.suggestions, now).await?;
-        write_vectors(&mut *conn, *row, &write.vectors, now).await?;
         write_responses(&mut *conn, dataset_id, record_id, &write.responses, now).await?;
     }
+    write_vectors(&mut *conn, writes, &rows, now).await?;
     let unique: Vec<i64> = {
         let mut seen = HashSet::new();
         rows.iter().copied().filter(|r| seen.insert(*r)).collect()
@@ -303,19 +303,21 @@ async fn insert_records(conn: &mut SqliteConnection, records: &[Record]) -> sqlx
 
 /// Replaces what a search reads of these records: their metadata values (of the dataset's
 /// properties, not null; a list gives one row per element) and their text.
+/// `replaced`: the rows (of `records`) indexed before, whose entries go first.
 pub(super) async fn index_records(
     conn: &mut SqliteConnection,
     settings: &DatasetSettings,
     records: &[&Record],
+    replaced: &[i64],
 ) -> sqlx::Result<()> {
     if records.is_empty() {
         return Ok(());
     }
-    for chunk in records.chunks(ROWS_PER_INSERT) {
+    for chunk in replaced.chunks(ROWS_PER_INSERT) {
         let mut delete =
             QueryBuilder::<Sqlite>::new("DELETE FROM records_metadata WHERE record_row IN ");
-        delete.push_tuples(chunk, |mut t, r| {
-            t.push_bind(r.row);
+        delete.push_tuples(chunk, |mut t, row| {
+            t.push_bind(*row);
         });
         delete.build().execute(&mut *conn).await?;
     }
@@ -342,10 +344,10 @@ pub(super) async fn index_records(
         });
         insert.build().execute(&mut *conn).await?;
     }
-    for record in records {
+    for row in replaced {
         sqlx::query("DELETE FROM records_text WHERE rowid BETWEEN ? AND ?")
-            .bind(record.row * FIELD_SLOTS)
-            .bind(record.row * FIELD_SLOTS + FIELD_SLOTS - 1)
+            .bind(row * FIELD_SLOTS)
+            .bind(row * FIELD_SLOTS + FIELD_SLOTS - 1)
             .execute(&mut *conn)
             .await?;
     }
@@ -481,24 +483,33 @@ pub(super) async fn upsert_suggestion(
     Ok(existed.is_none())
 }
 
+/// Every write's vectors, upserted per (record, vector settings), many rows per statement.
 async fn write_vectors(
     conn: &mut SqliteConnection,
-    row: i64,
-    vectors: &[(String, Vec<f64>)],
+    writes: &[RecordWrite],
+    rows: &[i64],
     now: &str,
 ) -> sqlx::Result<()> {
-    for (i, (settings_id, value)) in vectors.iter().enumerate() {
-        sqlx::query(
-            "INSERT INTO vectors (record_row, vector_settings_id, value, inserted_at) \
-             VALUES (?, ?, ?, ?) ON CONFLICT (vector_settings_id, record_row) \
-             DO UPDATE SET value = excluded.value",
-        )
-        .bind(row)
-        .bind(settings_id)
-        .bind(vector_bytes(value))
-        .bind(nth_instant(now, i))
-        .execute(&mut *conn)
-        .await?;
+    let mut vectors: Vec<(i64, &str, Vec<u8>, String)> = Vec::new();
+    for (write, row) in writes.iter().zip(rows) {
+        for (i, (settings_id, value)) in write.vectors.iter().enumerate() {
+            vectors.push((*row, settings_id, vector_bytes(value), nth_instant(now, i)));
+        }
+    }
+    for chunk in vectors.chunks(ROWS_PER_INSERT / 4) {
+        let mut insert = QueryBuilder::<Sqlite>::new(
+            "INSERT INTO vectors (record_row, vector_settings_id, value, inserted_at) ",
+        );
+        insert.push_values(chunk, |mut r, (row, settings_id, bytes, inserted_at)| {
+            r.push_bind(*row)
+                .push_bind(*settings_id)
+                .push_bind(bytes.as_slice())
+                .push_bind(inserted_at.as_str());
+        });
+        insert.push(
+            " ON CONFLICT (vector_settings_id, record_row) DO UPDATE SET value = excluded.value",
+        );
+        insert.build().execute(&mut *conn).await?;
     }
     Ok(())
 }

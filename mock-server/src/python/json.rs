@@ -156,9 +156,17 @@ pub enum LoadError {
 
 /// Decodes a whole document like `json.loads(text)`.
 pub fn loads(text: &str) -> Result<PyValue, LoadError> {
-    let chars: Vec<char> = text.chars().collect();
+    // Positions are counted in characters, as Python counts them; an ASCII document (most are)
+    // is read as its bytes, any other as its characters.
+    let chars: Vec<char>;
+    let s = if text.is_ascii() {
+        Text::Ascii(text.as_bytes())
+    } else {
+        chars = text.chars().collect();
+        Text::Chars(&chars)
+    };
     let mut scanner = Scanner {
-        s: &chars,
+        s,
         doc: text,
         depth: 0,
     };
@@ -171,7 +179,7 @@ pub fn loads(text: &str) -> Result<PyValue, LoadError> {
         Err(Fail::TooManyDigits) => return Err(LoadError::TooManyDigits),
     };
     let end = scanner.skip_ws(end);
-    if end != chars.len() {
+    if end != scanner.s.len() {
         return Err(LoadError::Syntax(scanner.error("Extra data", end)));
     }
     Ok(value)
@@ -192,8 +200,31 @@ impl From<JsonDecodeError> for Fail {
     }
 }
 
+/// A document as its characters, by position.
+#[derive(Clone, Copy)]
+enum Text<'a> {
+    Ascii(&'a [u8]),
+    Chars(&'a [char]),
+}
+
+impl Text<'_> {
+    fn get(&self, idx: usize) -> Option<char> {
+        match self {
+            Text::Ascii(bytes) => bytes.get(idx).map(|b| char::from(*b)),
+            Text::Chars(chars) => chars.get(idx).copied(),
+        }
+    }
+
+    fn len(&self) -> usize {
+        match self {
+            Text::Ascii(bytes) => bytes.len(),
+            Text::Chars(chars) => chars.len(),
+        }
+    }
+}
+
 struct Scanner<'a> {
-    s: &'a [char],
+    s: Text<'a>,
     doc: &'a str,
     /// Arrays and objects currently open.
     depth: usize,
@@ -213,7 +244,7 @@ impl Scanner<'_> {
     }
 
     fn at(&self, idx: usize) -> Option<char> {
-        self.s.get(idx).copied()
+        self.s.get(idx)
     }
 
     fn skip_ws(&self, mut idx: usize) -> usize {
@@ -311,9 +342,19 @@ impl Scanner<'_> {
                 is_float = true;
             }
         }
-        let literal: String = self.s[idx..i].iter().collect();
-        let value = if is_float {
+        // The literal is ASCII: a float's is parsed from the stack (embeddings are thousands of
+        // them), an integer's kept as its digits.
+        let mut buffer = [0u8; 64];
+        if is_float && i - idx <= buffer.len() {
+            for (slot, k) in buffer.iter_mut().zip(idx..i) {
+                *slot = self.at(k).map_or(b'0', |c| c as u8);
+            }
+            let literal = std::str::from_utf8(&buffer[..i - idx]).unwrap_or("inf");
             // Out-of-range literals become ±inf in Python too.
+            return Some((PyValue::Float(literal.parse().unwrap_or(f64::INFINITY)), i));
+        }
+        let literal: String = (idx..i).filter_map(|k| self.at(k)).collect();
+        let value = if is_float {
             PyValue::Float(literal.parse().unwrap_or(f64::INFINITY))
         } else if literal == "-0" {
             // Python reads `-0` as the integer 0.
@@ -407,7 +448,8 @@ impl Scanner<'_> {
     fn parse_object(&mut self, start: usize) -> Result<(PyValue, usize), Fail> {
         let mut pairs: Vec<(String, PyValue)> = Vec::new();
         // A repeated key updates the value in place, as assigning to a `dict` does.
-        let mut positions: HashMap<String, usize> = HashMap::new();
+        // Small objects (nearly all) find a repeated key by looking; large ones by a map.
+        let mut positions: Option<HashMap<String, usize>> = None;
         let mut idx = self.skip_ws(start);
         if self.at(idx) == Some('}') {
             return Ok((PyValue::Object(pairs), idx + 1));
@@ -425,10 +467,20 @@ impl Scanner<'_> {
             }
             idx = self.skip_ws(idx + 1);
             let (value, next) = self.scan_once(idx)?;
-            match positions.get(&key) {
-                Some(&at) => pairs[at].1 = value,
+            if positions.is_none() && pairs.len() >= 16 {
+                let map = pairs.iter().enumerate().map(|(i, (k, _))| (k.clone(), i));
+                positions = Some(map.collect());
+            }
+            let seen = match &positions {
+                Some(map) => map.get(&key).copied(),
+                None => pairs.iter().position(|(k, _)| *k == key),
+            };
+            match seen {
+                Some(at) => pairs[at].1 = value,
                 None => {
-                    positions.insert(key.clone(), pairs.len());
+                    if let Some(map) = &mut positions {
+                        map.insert(key.clone(), pairs.len());
+                    }
                     pairs.push((key, value));
                 }
             }

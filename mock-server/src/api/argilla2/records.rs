@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use super::datasets::manageable;
 use super::extract::{query_pairs, Caller, Ids, RecordsQuery, RecordsRequest, Valid, WithBody};
-use super::records_bulk::{suggestions, vectors};
+use super::records_bulk::{suggestion_writes, vector_writes};
 use super::schemas::{comma_separated_uuids, record_update};
 use super::shapes;
 use super::validators::{check_record, RecordCheck, Refused};
@@ -127,15 +127,18 @@ pub async fn update(State(state): State<AppState>, request: WithBody) -> ApiResu
                 &settings,
                 |_| false,
             )?;
+            let replaces_suggestions = body.suggestions.is_some();
+            let suggestions = suggestion_writes(body.suggestions);
             Ok(vec![RecordWrite {
                 target: WriteTarget::Existing(current.row),
-                fields: body.fields.clone().flatten(),
-                metadata: body.metadata.clone(),
-                suggestions: match body.suggestions {
-                    Some(_) => SuggestionsWrite::Replace(suggestions(&body)),
-                    None => SuggestionsWrite::Upsert(Vec::new()),
+                fields: body.fields.flatten(),
+                metadata: body.metadata,
+                suggestions: if replaces_suggestions {
+                    SuggestionsWrite::Replace(suggestions)
+                } else {
+                    SuggestionsWrite::Upsert(suggestions)
                 },
-                vectors: vectors(&body, &settings),
+                vectors: vector_writes(body.vectors, &settings),
                 responses: Vec::new(),
                 touch: true,
             }])

@@ -10,7 +10,9 @@ use axum::response::Response;
 
 use super::datasets::manageable;
 use super::extract::{Valid, WithBody};
-use super::schemas::{records_bulk, stored_values, RecordInput, RecordModel};
+use super::schemas::{
+    records_bulk, stored_values, RecordInput, RecordModel, ResponseInput, SuggestionInput,
+};
 use super::shapes;
 use super::validators::{check_record, RecordCheck, Refused};
 use crate::api::bodies::{json, Items};
@@ -52,15 +54,15 @@ pub async fn create(State(state): State<AppState>, request: WithBody) -> ApiResu
                 let message = format!("found records with same external ids: {}", taken.join(", "));
                 return Err(Refused(message));
             }
-            let mut writes = Vec::with_capacity(body.len());
             for (position, item) in body.iter().enumerate() {
                 check_record(item, RecordCheck::Create, None, &settings, |u| {
                     users.contains(u)
                 })
                 .map_err(|refused| at_position(refused, position))?;
-                writes.push(new_record(&state, item, &settings));
             }
-            Ok(writes)
+            Ok((body.into_iter())
+                .map(|item| new_record(&state, item, &settings))
+                .collect())
         })
         .await?
         .map_err(Refused::into_error)?;
@@ -83,7 +85,7 @@ pub async fn upsert(State(state): State<AppState>, request: WithBody) -> ApiResu
     let written = state
         .db
         .write_records(&settings, &lookup, &now_timestamp(), |found| {
-            let mut writes = Vec::with_capacity(body.len());
+            let mut targets = Vec::with_capacity(body.len());
             for (position, item) in body.iter().enumerate() {
                 let existing = matching_record(found, item);
                 let check = if existing.is_some() {
@@ -94,20 +96,22 @@ pub async fn upsert(State(state): State<AppState>, request: WithBody) -> ApiResu
                 let stored_fields = existing.map(|r| &r.fields.0);
                 check_record(item, check, stored_fields, &settings, |u| users.contains(u))
                     .map_err(|refused| at_position(refused, position))?;
-                writes.push(match existing {
-                    Some(record) => RecordWrite {
-                        target: WriteTarget::Existing(record.row),
-                        fields: item.fields.clone().flatten(),
-                        metadata: item.metadata.clone(),
-                        suggestions: SuggestionsWrite::Upsert(suggestions(item)),
-                        vectors: vectors(item, &settings),
-                        responses: responses(item),
+                targets.push(existing.map(|record| record.row));
+            }
+            Ok((body.into_iter().zip(targets))
+                .map(|(item, target)| match target {
+                    Some(row) => RecordWrite {
+                        target: WriteTarget::Existing(row),
+                        fields: item.fields.flatten(),
+                        metadata: item.metadata,
+                        suggestions: SuggestionsWrite::Upsert(suggestion_writes(item.suggestions)),
+                        vectors: vector_writes(item.vectors, &settings),
+                        responses: response_writes(item.responses),
                         touch: false,
                     },
                     None => new_record(&state, item, &settings),
-                });
-            }
-            Ok(writes)
+                })
+                .collect())
         })
         .await?
         .map_err(Refused::into_error)?;
@@ -149,52 +153,48 @@ async fn existing_users(state: &AppState, items: &[RecordInput]) -> ApiResult<Ha
 }
 
 /// A new record from an item: a server id, whatever id the item had.
-pub(super) fn new_record(
-    state: &AppState,
-    item: &RecordInput,
-    settings: &DatasetSettings,
-) -> RecordWrite {
+fn new_record(state: &AppState, item: RecordInput, settings: &DatasetSettings) -> RecordWrite {
     RecordWrite {
         target: WriteTarget::New {
             id: state.ids.uuid(),
-            external_id: item.external_id.clone(),
+            external_id: item.external_id,
         },
-        fields: Some(item.fields.clone().flatten().unwrap_or_default()),
-        metadata: item.metadata.clone(),
-        suggestions: SuggestionsWrite::Upsert(suggestions(item)),
-        vectors: vectors(item, settings),
-        responses: responses(item),
+        fields: Some(item.fields.flatten().unwrap_or_default()),
+        metadata: item.metadata,
+        suggestions: SuggestionsWrite::Upsert(suggestion_writes(item.suggestions)),
+        vectors: vector_writes(item.vectors, settings),
+        responses: response_writes(item.responses),
         touch: false,
     }
 }
 
-pub(super) fn suggestions(item: &RecordInput) -> Vec<SuggestionWrite> {
-    (item.suggestions.iter().flatten())
+pub(super) fn suggestion_writes(suggestions: Option<Vec<SuggestionInput>>) -> Vec<SuggestionWrite> {
+    (suggestions.into_iter().flatten())
         .map(|s| SuggestionWrite {
-            question_id: s.question_id.clone(),
+            question_id: s.question_id,
             value: s.value.to_json(),
-            score: s.score.clone(),
-            agent: s.agent.clone(),
+            score: s.score,
+            agent: s.agent,
             kind: s.kind,
         })
         .collect()
 }
 
-/// The item's vectors by their settings' ids (every name was checked to be one of them).
-pub(super) fn vectors(item: &RecordInput, settings: &DatasetSettings) -> Vec<(String, Vec<f64>)> {
-    (item.vectors.iter().flatten())
-        .filter_map(|(name, value)| {
-            let vector_settings = settings.vector_settings(name)?;
-            Some((vector_settings.id.clone(), value.clone()))
-        })
+/// Vectors by their settings' ids (every name was checked to be one of them).
+pub(super) fn vector_writes(
+    vectors: Option<Vec<(String, Vec<f64>)>>,
+    settings: &DatasetSettings,
+) -> Vec<(String, Vec<f64>)> {
+    (vectors.into_iter().flatten())
+        .filter_map(|(name, value)| Some((settings.vector_settings(&name)?.id.clone(), value)))
         .collect()
 }
 
-fn responses(item: &RecordInput) -> Vec<ResponseWrite> {
-    (item.responses.iter().flatten())
+fn response_writes(responses: Option<Vec<ResponseInput>>) -> Vec<ResponseWrite> {
+    (responses.into_iter().flatten())
         .filter_map(|r| {
             Some(ResponseWrite {
-                user_id: r.user_id.clone()?,
+                user_id: r.user_id?,
                 values: r.values.as_deref().map(stored_values),
                 status: r.status,
             })

@@ -354,10 +354,15 @@ fn vectors(value: &PyValue, loc: Loc) -> Result<Vec<(String, Vec<f64>)>, Vec<Err
     let mut vectors: Vec<(String, Vec<f64>)> = Vec::with_capacity(pairs.len());
     let mut errors = Vec::new();
     for (name, value) in pairs {
-        let at = child(&loc, name.as_str());
-        let parsed = list_items(value, &at, (0, None), |item, loc| {
-            float_value(item, Bounds::default()).map_err(|p| vec![p.at(loc)])
-        });
+        let parsed = match plain_numbers(value) {
+            Some(numbers) => Ok(numbers),
+            None => list_items(
+                value,
+                &child(&loc, name.as_str()),
+                (0, None),
+                |item, loc| float_value(item, Bounds::default()).map_err(|p| vec![p.at(loc)]),
+            ),
+        };
         match parsed {
             Ok(values) => match vectors.iter_mut().find(|(n, _)| n == name) {
                 Some(slot) => slot.1 = values,
@@ -371,4 +376,19 @@ fn vectors(value: &PyValue, loc: Loc) -> Result<Vec<(String, Vec<f64>)>, Vec<Err
     } else {
         Err(errors)
     }
+}
+
+/// A list of JSON numbers, read at once (embeddings have hundreds of components; the checks
+/// item by item, with a location each, are for anything else).
+fn plain_numbers(value: &PyValue) -> Option<Vec<f64>> {
+    let PyValue::List(items) = value else {
+        return None;
+    };
+    (items.iter())
+        .map(|item| match item {
+            PyValue::Float(f) => Some(*f),
+            PyValue::Int(digits) => digits.parse::<f64>().ok(),
+            _ => None,
+        })
+        .collect()
 }
