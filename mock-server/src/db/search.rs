@@ -224,24 +224,36 @@ impl Database {
         similar: &SimilarTo,
     ) -> sqlx::Result<Hits> {
         let sign = if similar.least { -1.0 } else { 1.0 };
-        let mut query = QueryBuilder::<Sqlite>::new("SELECT r.row, (1.0 + ");
+        // Each similarity computed once (materialized), then the best k of them. From the
+        // vector space's vectors (in the order stored) to their records, and only when a
+        // condition needs the records: a vector space is of one dataset.
+        let needs_records = search.text.is_some() || !search.conditions.is_empty();
+        let mut query = QueryBuilder::<Sqlite>::new(
+            "WITH scored AS MATERIALIZED (SELECT v.record_row AS row, (1.0 + ",
+        );
         query.push_bind(sign);
         query.push(" * vector_cosine(v.value, ");
         query.push_bind(crate::models::records::vector_bytes(&similar.value));
-        query.push(")) / 2.0 AS score FROM records r JOIN vectors v ON v.record_row = r.row ");
-        query
-            .push("AND v.vector_settings_id = ")
-            .push_bind(similar.vector_settings_id.clone());
-        push_text_join(&mut query, search.text.as_ref());
-        query
-            .push(" WHERE r.dataset_id = ")
-            .push_bind(dataset_id.to_owned());
-        if let Some(row) = similar.excluded_row {
-            query.push(" AND r.row <> ").push_bind(row);
+        query.push(")) / 2.0 AS score FROM vectors v ");
+        if needs_records {
+            query.push("CROSS JOIN records r ON r.row = v.record_row ");
+            push_text_join(&mut query, search.text.as_ref());
         }
-        push_conditions(&mut query, search);
-        query.push(" AND score IS NOT NULL ORDER BY score DESC, r.row LIMIT ");
-        query.push_bind(similar.k);
+        query.push(" WHERE v.vector_settings_id = ");
+        query.push_bind(similar.vector_settings_id.clone());
+        if let Some(row) = similar.excluded_row {
+            query.push(" AND v.record_row <> ").push_bind(row);
+        }
+        if needs_records {
+            query
+                .push(" AND r.dataset_id = ")
+                .push_bind(dataset_id.to_owned());
+            push_conditions(&mut query, search);
+        }
+        query.push(") SELECT row, score FROM scored WHERE score IS NOT NULL ");
+        query
+            .push("ORDER BY score DESC, row LIMIT ")
+            .push_bind(similar.k);
         let nearest: Vec<(i64, Option<f64>)> =
             query.build_query_as().fetch_all(self.pool()).await?;
         let total = nearest.len() as i64;
@@ -361,7 +373,7 @@ fn numeric(target: &Target) -> bool {
     }
 }
 
-/// `EXISTS` a value of the target (for the record) that `test` accepts; `test` is given the
+/// Whether the record has a value of the target that `test` accepts; `test` is given the
 /// SQL expression of one value.
 fn push_values_of(
     query: &mut QueryBuilder<Sqlite>,
@@ -374,10 +386,11 @@ fn push_values_of(
             property_id,
             numeric,
         } => {
-            query.push("EXISTS (SELECT 1 FROM records_metadata m WHERE m.record_row = r.row");
-            query
-                .push(" AND m.property_id = ")
-                .push_bind(property_id.clone());
+            // As a set of rows, which SQLite reads from the index and looks records up by.
+            query.push(
+                "r.row IN (SELECT m.record_row FROM records_metadata m WHERE m.property_id = ",
+            );
+            query.push_bind(property_id.clone());
             query.push(" AND ");
             test(query, if *numeric { "m.number" } else { "m.term" });
             query.push(")");
