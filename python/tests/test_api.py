@@ -345,7 +345,7 @@ def test_reset_and_load_fixtures(fresh, tmp_path: Path) -> None:
     User.create("temp", password="12345678", role="annotator")
     fresh.reset()
     assert "temp" not in [u["username"] for u in fresh.state()["users"]]
-    assert fresh.load_fixtures(LUKE) == {"users": 2, "workspaces": 1}
+    assert fresh.load_fixtures(LUKE) == {"users": 2, "workspaces": 1, "datasets": 0, "records": 0}
     assert fresh.api_key == "luke.key"
     rg.init(api_url=fresh.url, api_key=fresh.api_key)
     assert User.me().username == "luke"

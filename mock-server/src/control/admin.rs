@@ -4,7 +4,7 @@
 //! |--------|-----------------------------|--------------------------------------------------------|
 //! | POST   | `/__mock/reset`             | back to the fixtures                                   |
 //! | PUT    | `/__mock/fixtures`          | replace the fixtures (fixture-file JSON) and reset     |
-//! | GET    | `/__mock/state`             | users, workspaces, memberships, datasets with settings |
+//! | GET    | `/__mock/state`             | users, workspaces, memberships, datasets with settings and record counts |
 //! | POST   | `/__mock/faults`            | add a fault rule → `{"id": N}`                         |
 //! | GET    | `/__mock/faults`            | the rules                                              |
 //! | DELETE | `/__mock/faults`            | remove every rule                                      |
@@ -140,6 +140,7 @@ async fn replace_fixtures(Extension(s): Target, body: Bytes) -> AdminResult<Json
         "users": fixtures.users.len(),
         "workspaces": fixtures.workspaces.len(),
         "datasets": fixtures.datasets.len(),
+        "records": fixtures.datasets.iter().map(|d| d.records.len()).sum::<usize>(),
     });
     // The key the binary would announce for these fixtures: clients point the SDK at it.
     let api_key = fixtures.default_api_key().map(str::to_owned);
@@ -194,6 +195,8 @@ async fn dataset_state(db: &Database, dataset: &models::Dataset) -> sqlx::Result
         .iter()
         .map(shapes::VectorSettings::from)
         .collect::<Vec<_>>());
+    // Records grow with the data: their number only.
+    state["records"] = json!(db.record_count(&dataset.id).await?);
     Ok(state)
 }
 

@@ -111,6 +111,16 @@ impl Database {
     }
 }
 
+/// Writes new records (a fixture's) in the caller's transaction.
+pub(super) async fn write_new_records(
+    conn: &mut SqliteConnection,
+    settings: &DatasetSettings,
+    writes: &[RecordWrite],
+    now: &str,
+) -> sqlx::Result<()> {
+    apply(conn, settings, writes, &[], now).await.map(|_| ())
+}
+
 async fn find_records(
     conn: &mut SqliteConnection,
     dataset_id: &str,

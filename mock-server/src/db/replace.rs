@@ -1,6 +1,7 @@
 //! Replacing all the data at once: start-up seeding, resets and `PUT /__mock/fixtures`.
 
 use super::datasets::insert_dataset;
+use super::record_writes::write_new_records;
 use super::settings::SettingRow;
 use super::users::insert_users;
 use super::workspaces::{insert_memberships, insert_workspace};
@@ -59,6 +60,11 @@ impl Database {
             }
             for vectors in &fixture.vectors_settings {
                 vectors.insert(&mut tx).await?;
+            }
+            if !fixture.records.is_empty() {
+                let settings = fixture.settings();
+                let now = &fixture.dataset.inserted_at;
+                write_new_records(&mut tx, &settings, &fixture.records, now).await?;
             }
         }
         tx.commit().await?;

@@ -129,7 +129,7 @@ async fn fixtures_loaded_at_run_time_may_declare_datasets() -> TestResult {
     assert_eq!(status, 200, "{answer}");
     assert_eq!(
         answer,
-        json!({"loaded": {"users": 1, "workspaces": 1, "datasets": 1}, "api_key": "argilla.apikey"})
+        json!({"loaded": {"users": 1, "workspaces": 1, "datasets": 1, "records": 0}, "api_key": "argilla.apikey"})
     );
     let (_, mine) = app
         .send(Method::GET, "/api/v1/me/datasets", Some(OWNER_KEY), None)
@@ -192,6 +192,78 @@ async fn a_bad_fixture_dataset_is_refused_naming_its_entry_and_field() -> TestRe
     ];
     for (dataset, expected) in cases {
         assert_eq!(problem_of(dataset).await, format!("{prefix}{expected}"));
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_fixture_datasets_records_file_is_loaded_searched_and_restored() -> TestResult {
+    let app = with_dataset_fixtures().await;
+    let records = format!("/api/v1/datasets/{REVIEWS}/records?include=suggestions,vectors");
+    let listed = app.owner_expects(Method::GET, &records, None, 200).await;
+    assert_eq!(listed["total"], 5, "fixtures/datasets-records.jsonl");
+    let first = &listed["items"][0];
+    assert_eq!(first["external_id"], "review-1");
+    assert_eq!(
+        first["suggestions"][0]["agent"], "review-model-v1",
+        "a question named"
+    );
+    assert_eq!(
+        first["vectors"]["embedding"].as_array().map(Vec::len),
+        Some(384)
+    );
+    let search = format!("/api/v1/datasets/{REVIEWS}/records/search");
+    let body = json!({"query": {"text": {"q": "kettle"}}});
+    let found = app
+        .owner_expects(Method::POST, &search, Some(body), 200)
+        .await;
+    assert_eq!(found["items"][0]["record"]["external_id"], "review-3");
+    let id = first["id"].as_str().expect("id");
+    app.owner_expects(Method::DELETE, &format!("/api/v1/records/{id}"), None, 200)
+        .await;
+    let (_, state) = app.admin(Method::GET, "/__mock/state", None).await;
+    assert_eq!(state["datasets"][0]["records"], 4, "the state shows counts");
+    app.admin(Method::POST, "/__mock/reset", None).await;
+    let restored = app.owner_expects(Method::GET, &records, None, 200).await;
+    assert_eq!(restored["total"], 5, "a reset brings them back");
+    let (_, namespaced) = app
+        .send(
+            Method::GET,
+            &format!("/ns/b{}", &records),
+            Some(OWNER_KEY),
+            None,
+        )
+        .await;
+    assert_eq!(namespaced["total"], 5, "a namespace starts with them");
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_bad_fixture_record_is_refused_naming_its_place_and_why() -> TestResult {
+    let prefix = "invalid fixture file request body: entry datasets[0] (\"d\"), field ";
+    let dataset = |records: Value| {
+        json!({"name": "d", "workspace": "w", "status": "draft", "records": records,
+               "fields": [{"name": "text", "settings": {"type": "text"}}],
+               "questions": [{"name": "q", "settings": {"type": "label_selection",
+                   "options": [{"value": "a", "text": "A"}, {"value": "b", "text": "B"}]}}],
+               "metadata_properties": [{"name": "year", "settings": {"type": "integer"}}]})
+    };
+    let cases = [
+        (json!([{"fields": {"text": "ok"}}, {"fields": {}}]), "`records[1]`: fields cannot be empty"),
+        (json!([{"fields": {"text": 1}}]), "`records[0].fields.text.constrained-str`: Input should be a valid string"),
+        (json!([{"fields": {"text": "t"}, "metadata": {"year": "x"}}]),
+         "`records[0]`: metadata is not valid: 'year' metadata property validation failed because 'x' is not an integer."),
+        (json!([{"fields": {"text": "t"}, "suggestions": [{"question": "nope", "value": "a"}]}]),
+         "`records[0]`: suggestion for question \"nope\", which the dataset has not"),
+        (json!([{"fields": {"text": "t"}, "external_id": "e"}, {"fields": {"text": "u"}, "external_id": "e"}]),
+         "`records[1]`: external id \"e\" is used by an earlier record"),
+        (json!("missing.jsonl"), "`records`: missing.jsonl: cannot be read: No such file or directory (os error 2)"),
+    ];
+    for (records, expected) in cases {
+        assert_eq!(
+            problem_of(dataset(records)).await,
+            format!("{prefix}{expected}")
+        );
     }
     Ok(())
 }

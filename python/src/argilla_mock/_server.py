@@ -122,7 +122,7 @@ class _Controls:
                 README's "Fixture files") or the path of a JSON file holding one.
 
         Returns:
-            How many were loaded: ``{"users": N, "workspaces": M}``.
+            How many were loaded: ``{"users": N, "workspaces": M, "datasets": D, "records": R}``.
 
         Raises:
             AdminValidationError: the server refused the fixtures; the message says which entry

@@ -66,7 +66,7 @@ mod security;
 pub mod shapes;
 mod suggestions;
 mod users;
-mod validators;
+pub(crate) mod validators;
 mod vectors_settings;
 mod workspaces;
 

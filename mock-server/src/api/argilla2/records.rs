@@ -10,8 +10,7 @@ use serde::Serialize;
 
 use super::datasets::manageable;
 use super::extract::{query_pairs, Caller, Ids, RecordsQuery, RecordsRequest, Valid, WithBody};
-use super::records_bulk::{suggestion_writes, vector_writes};
-use super::schemas::{comma_separated_uuids, record_update};
+use super::schemas::{comma_separated_uuids, record_update, suggestion_writes, vector_writes};
 use super::shapes;
 use super::validators::{check_record, RecordCheck, Refused};
 use crate::api::bodies::json;

@@ -10,16 +10,11 @@ use axum::response::Response;
 
 use super::datasets::manageable;
 use super::extract::{Valid, WithBody};
-use super::schemas::{
-    records_bulk, stored_values, RecordInput, RecordModel, ResponseInput, SuggestionInput,
-};
+use super::schemas::{records_bulk, RecordInput, RecordModel};
 use super::shapes;
 use super::validators::{check_record, RecordCheck, Refused};
 use crate::api::bodies::{json, Items};
-use crate::db::{
-    LoadedRecord, RecordLookup, RecordWrite, ResponseWrite, SuggestionWrite, SuggestionsWrite,
-    WriteTarget,
-};
+use crate::db::{LoadedRecord, RecordLookup, RecordWrite, WriteTarget};
 use crate::error::{ApiError, ApiResult};
 use crate::models::datasets::DatasetSettings;
 use crate::models::now_timestamp;
@@ -100,15 +95,7 @@ pub async fn upsert(State(state): State<AppState>, request: WithBody) -> ApiResu
             }
             Ok((body.into_iter().zip(targets))
                 .map(|(item, target)| match target {
-                    Some(row) => RecordWrite {
-                        target: WriteTarget::Existing(row),
-                        fields: item.fields.flatten(),
-                        metadata: item.metadata,
-                        suggestions: SuggestionsWrite::Upsert(suggestion_writes(item.suggestions)),
-                        vectors: vector_writes(item.vectors, &settings),
-                        responses: response_writes(item.responses),
-                        touch: false,
-                    },
+                    Some(row) => item.into_write(WriteTarget::Existing(row), &settings),
                     None => new_record(&state, item, &settings),
                 })
                 .collect())
@@ -154,52 +141,11 @@ async fn existing_users(state: &AppState, items: &[RecordInput]) -> ApiResult<Ha
 
 /// A new record from an item: a server id, whatever id the item had.
 fn new_record(state: &AppState, item: RecordInput, settings: &DatasetSettings) -> RecordWrite {
-    RecordWrite {
-        target: WriteTarget::New {
-            id: state.ids.uuid(),
-            external_id: item.external_id,
-        },
-        fields: Some(item.fields.flatten().unwrap_or_default()),
-        metadata: item.metadata,
-        suggestions: SuggestionsWrite::Upsert(suggestion_writes(item.suggestions)),
-        vectors: vector_writes(item.vectors, settings),
-        responses: response_writes(item.responses),
-        touch: false,
-    }
-}
-
-pub(super) fn suggestion_writes(suggestions: Option<Vec<SuggestionInput>>) -> Vec<SuggestionWrite> {
-    (suggestions.into_iter().flatten())
-        .map(|s| SuggestionWrite {
-            question_id: s.question_id,
-            value: s.value.to_json(),
-            score: s.score,
-            agent: s.agent,
-            kind: s.kind,
-        })
-        .collect()
-}
-
-/// Vectors by their settings' ids (every name was checked to be one of them).
-pub(super) fn vector_writes(
-    vectors: Option<Vec<(String, Vec<f64>)>>,
-    settings: &DatasetSettings,
-) -> Vec<(String, Vec<f64>)> {
-    (vectors.into_iter().flatten())
-        .filter_map(|(name, value)| Some((settings.vector_settings(&name)?.id.clone(), value)))
-        .collect()
-}
-
-fn response_writes(responses: Option<Vec<ResponseInput>>) -> Vec<ResponseWrite> {
-    (responses.into_iter().flatten())
-        .filter_map(|r| {
-            Some(ResponseWrite {
-                user_id: r.user_id?,
-                values: r.values.as_deref().map(stored_values),
-                status: r.status,
-            })
-        })
-        .collect()
+    let target = WriteTarget::New {
+        id: state.ids.uuid(),
+        external_id: item.external_id.clone(),
+    };
+    item.into_write(target, settings)
 }
 
 fn answer(status: StatusCode, written: &[LoadedRecord], settings: &DatasetSettings) -> Response {

@@ -22,7 +22,10 @@ pub use fields::{FieldCreate, FieldUpdate};
 pub use metadata_properties::{MetadataPropertyCreate, MetadataPropertyUpdate};
 pub use questions::{QuestionCreate, QuestionUpdate};
 pub use record_queries::{comma_separated_uuids, include, page, Page};
-pub use records::{record_update, records_bulk, RecordInput, RecordModel};
+pub use records::{
+    record_create, record_update, records_bulk, suggestion_writes, vector_writes, RecordInput,
+    RecordModel,
+};
 pub use search::{
     search_body, FilterInput, OrderInput, RangeBound, ScopeInput, SearchBody, VectorQueryInput,
 };

@@ -6,7 +6,9 @@ use serde_json::{Map, Value};
 
 use super::answers::{suggestion, tagged_response, ResponseInput, ResponseModel, SuggestionInput};
 use super::model;
+use crate::db::{RecordWrite, ResponseWrite, SuggestionWrite, SuggestionsWrite, WriteTarget};
 use crate::extract::JsonBody;
+use crate::models::datasets::DatasetSettings;
 use crate::python::json::{object_json, PyValue};
 use crate::python::pydantic2::{
     child, dict_value, float_value, list_items, Bounds, ErrorItem2, Field, Loc, Model2, Presence,
@@ -31,6 +33,65 @@ pub struct RecordInput {
     pub responses: Option<Vec<ResponseInput>>,
     pub suggestions: Option<Vec<SuggestionInput>>,
     pub vectors: Option<Vec<(String, Vec<f64>)>>,
+}
+
+impl RecordInput {
+    /// What writing this item does to its record (`target`); suggestions are upserted per
+    /// question, vectors per space (named by their settings' ids), responses per user.
+    pub fn into_write(self, target: WriteTarget, settings: &DatasetSettings) -> RecordWrite {
+        let fields = match target {
+            WriteTarget::New { .. } => Some(self.fields.flatten().unwrap_or_default()),
+            WriteTarget::Existing(_) => self.fields.flatten(),
+        };
+        RecordWrite {
+            target,
+            fields,
+            metadata: self.metadata,
+            suggestions: SuggestionsWrite::Upsert(suggestion_writes(self.suggestions)),
+            vectors: vector_writes(self.vectors, settings),
+            responses: response_writes(self.responses),
+            touch: false,
+        }
+    }
+}
+
+pub fn suggestion_writes(suggestions: Option<Vec<SuggestionInput>>) -> Vec<SuggestionWrite> {
+    (suggestions.into_iter().flatten())
+        .map(|s| SuggestionWrite {
+            question_id: s.question_id,
+            value: s.value.to_json(),
+            score: s.score,
+            agent: s.agent,
+            kind: s.kind,
+        })
+        .collect()
+}
+
+/// Vectors by their settings' ids (names that are none are left out: they were checked).
+pub fn vector_writes(
+    vectors: Option<Vec<(String, Vec<f64>)>>,
+    settings: &DatasetSettings,
+) -> Vec<(String, Vec<f64>)> {
+    (vectors.into_iter().flatten())
+        .filter_map(|(name, value)| Some((settings.vector_settings(&name)?.id.clone(), value)))
+        .collect()
+}
+
+fn response_writes(responses: Option<Vec<ResponseInput>>) -> Vec<ResponseWrite> {
+    (responses.into_iter().flatten())
+        .filter_map(|r| {
+            Some(ResponseWrite {
+                user_id: r.user_id?,
+                values: r.values.as_deref().map(super::answers::stored_values),
+                status: r.status,
+            })
+        })
+        .collect()
+}
+
+/// One `RecordCreate` (a record of a fixture file).
+pub fn record_create(value: &PyValue) -> Result<RecordInput, Vec<ErrorItem2>> {
+    record(value, vec!["body".into()], RecordModel::Create)
 }
 
 /// Which model a record body is.
