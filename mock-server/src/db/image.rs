@@ -4,8 +4,9 @@
 //! SQLite can hand out an in-memory database as one byte image (`sqlite3_serialize`) and make a
 //! connection's database a private copy of such an image (`sqlite3_deserialize`). sqlx exposes
 //! neither, but it lends the raw connection handle (`lock_handle`), so the two calls are made
-//! here through `libsqlite3-sys`, the bindings sqlx itself links. With `memory.rs` (glibc's
-//! `malloc_trim`), the only `unsafe` code of the crate; each block states what makes it sound.
+//! here through `libsqlite3-sys`, the bindings sqlx itself links. With `vector_sql.rs` and
+//! `memory.rs` (glibc's `malloc_trim`), the only `unsafe` code of the crate; each block states
+//! what makes it sound.
 #![allow(unsafe_code)]
 
 use std::sync::Arc;
