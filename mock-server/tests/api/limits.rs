@@ -12,6 +12,8 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
 const TEN_MB: usize = 10 * 1024 * 1024;
+/// The limit these tests set (the default, 64 MiB, is larger than they need to send).
+const TWO_MB: usize = 2 * 1024 * 1024;
 /// How long a test waits for the server to close a connection before calling it open.
 const PATIENCE: Duration = Duration::from_secs(10);
 
@@ -48,7 +50,11 @@ fn addr(app: &TestApp) -> String {
 
 #[tokio::test]
 async fn a_10_mb_body_is_refused_with_413_and_the_server_keeps_serving() -> TestResult {
-    let app = TestApp::spawn().await;
+    let app = TestApp::with_config(Config {
+        max_body_bytes: TWO_MB,
+        ..Config::default()
+    })
+    .await;
     let response = app
         .request(Method::POST, "/api/users", Some(OWNER_KEY))
         .header("Content-Type", "application/json")
@@ -102,7 +108,8 @@ fn rss_kib(pid: u32) -> Option<u64> {
 
 #[tokio::test]
 async fn memory_stays_flat_while_oversized_bodies_are_refused() -> TestResult {
-    let (child, url) = crate::binary::start_binary(&["--port", "0"]);
+    let limit = TWO_MB.to_string();
+    let (child, url) = crate::binary::start_binary(&["--port", "0", "--max-body-bytes", &limit]);
     let http = reqwest::Client::builder().no_proxy().build()?;
     let body = vec![b'a'; TEN_MB];
     let refuse = || async {

@@ -313,8 +313,9 @@ fn check_suggestions(
         return Ok(());
     };
     let refused = |why: String| Err(format!("record does not have valid suggestions: {why}"));
-    let ids: Vec<&String> = suggestions.iter().map(|s| &s.question_id).collect();
-    if ids.iter().enumerate().any(|(i, id)| ids[..i].contains(id)) {
+    let question_ids: Vec<&String> = suggestions.iter().map(|s| &s.question_id).collect();
+    let repeated = |(i, id): (usize, &&String)| question_ids[..i].contains(id);
+    if question_ids.iter().enumerate().any(repeated) {
         return refused("found duplicate suggestions question IDs".into());
     }
     for suggestion in suggestions {
