@@ -27,6 +27,7 @@ from argilla._exceptions import (
 from conftest import (
     DATASET_CREATE_EXPLAINS_FORBIDDEN,
     DATASET_HAS_PROGRESS,
+    E2E_URL,
     HAS_CHAT_FIELD,
     HAS_CUSTOM_FIELD,
     HAS_IMAGE_FIELD,
@@ -574,21 +575,32 @@ def test_renaming_a_dataset_through_update(server, owner, make):
     assert owner.datasets(new_name, workspace=ws).id == ds.id
 
 
-def test_renaming_a_dataset_to_a_taken_name_is_a_server_error(server, owner, make):
+def test_renaming_a_dataset_to_a_taken_name_is_refused(server, owner, make):
     ws = make.workspace()
     taken = make.dataset(workspace=ws)
     ds = make.dataset(workspace=ws)
     old_name = ds.name
     ds.name = taken.name
-    # Surprise: PATCH /datasets/{id} has no uniqueness check; the database constraint fails and the
-    # server answers 500 GenericServerError (the SQLite oracle's text).
-    with pytest.raises(InternalServerError) as info:
-        ds.update()
-    assert_api_error(info.value, InternalServerError, 500)
-    body = info.value.__context__.response.json()
-    assert body["detail"]["code"] == "argilla.api.errors::GenericServerError"
-    assert body["detail"]["params"]["type"] == "sqlalchemy.exc.IntegrityError"
-    assert "UNIQUE constraint failed: datasets.name, datasets.workspace_id" in body["detail"]["params"]["message"]
+    if E2E_URL:
+        # PATCH /datasets/{id} has no uniqueness check on the real server: the database constraint
+        # fails and it answers 500 GenericServerError (the SQLite oracle's text).
+        with pytest.raises(InternalServerError) as info:
+            ds.update()
+        assert_api_error(info.value, InternalServerError, 500)
+        body = info.value.__context__.response.json()
+        assert body["detail"]["code"] == "argilla.api.errors::GenericServerError"
+        assert body["detail"]["params"]["type"] == "sqlalchemy.exc.IntegrityError"
+        assert "UNIQUE constraint failed: datasets.name, datasets.workspace_id" in body["detail"]["params"]["message"]
+    else:
+        # The mock answers what the create answers for that name (docs/differences.md).
+        with pytest.raises(ConflictError) as info:
+            ds.update()
+        assert_api_error(
+            info.value,
+            ConflictError,
+            409,
+            {"detail": f"Dataset with name `{taken.name}` already exists for workspace with id `{ws.id}`"},
+        )
     assert raw(server, f"/datasets/{ds.id}")["name"] == old_name
     assert sorted(datasets_in(server, ws)) == sorted([taken.name, old_name])
 

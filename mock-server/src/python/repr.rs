@@ -84,59 +84,6 @@ pub fn py_type_name(value: &super::json::PyValue) -> &'static str {
     }
 }
 
-/// `json.dumps(value)` with Python's defaults: `", "` and `": "` separators, non-ASCII
-/// characters escaped.
-pub fn py_json_dumps(value: &serde_json::Value) -> String {
-    use serde_json::Value;
-    match value {
-        Value::Null => "null".into(),
-        Value::Bool(b) => if *b { "true" } else { "false" }.into(),
-        Value::Number(n) => match (n.as_i64(), n.as_u64(), n.as_f64()) {
-            (Some(i), _, _) => i.to_string(),
-            (_, Some(u), _) => u.to_string(),
-            (_, _, Some(f)) => super::py_float_repr(f),
-            _ => n.to_string(),
-        },
-        Value::String(s) => json_string(s),
-        Value::Array(items) => {
-            let items: Vec<String> = items.iter().map(py_json_dumps).collect();
-            format!("[{}]", items.join(", "))
-        }
-        Value::Object(map) => {
-            let members: Vec<String> = (map.iter())
-                .map(|(k, v)| format!("{}: {}", json_string(k), py_json_dumps(v)))
-                .collect();
-            format!("{{{}}}", members.join(", "))
-        }
-    }
-}
-
-/// A JSON string as `json.dumps` writes it (`ensure_ascii=True`).
-fn json_string(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            c if (c as u32) < 0x20 || (c as u32) > 0x7f => {
-                let mut units = [0u16; 2];
-                for unit in c.encode_utf16(&mut units) {
-                    out.push_str(&format!("\\u{unit:04x}"));
-                }
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -147,15 +94,6 @@ mod tests {
         assert_eq!(py_repr("o'neil"), "\"o'neil\"");
         assert_eq!(py_repr("a'b\"c"), "'a\\'b\"c'");
         assert_eq!(py_repr("tab\there"), "'tab\\there'");
-    }
-
-    #[test]
-    fn json_dumps_writes_what_python_writes() {
-        let value = serde_json::json!({"strategy": "overlap", "n": [1, 2.5], "é": "a\"b"});
-        assert_eq!(
-            py_json_dumps(&value),
-            r#"{"strategy": "overlap", "n": [1, 2.5], "\u00e9": "a\"b"}"#
-        );
     }
 
     #[test]

@@ -340,7 +340,7 @@ async fn metadata_merged_into_stored_metadata_is_answered_but_not_kept() -> Test
 }
 
 #[tokio::test]
-async fn renaming_to_a_taken_name_is_the_real_servers_integrity_error() -> TestResult {
+async fn renaming_to_a_taken_name_is_the_creates_conflict() -> TestResult {
     let app = TestApp::spawn().await;
     app.create_dataset("first").await;
     let id = app.create_dataset("second").await;
@@ -350,28 +350,22 @@ async fn renaming_to_a_taken_name_is_the_real_servers_integrity_error() -> TestR
             Method::PATCH,
             &path,
             Some(OWNER_KEY),
-            Some(json!({"name": "first"})),
+            Some(json!({"name": "first", "guidelines": "changed"})),
         )
         .await;
-    assert_eq!(status, 500);
-    let params = &body["detail"]["params"];
+    assert_eq!(status, 409, "the real server's 500 answered as meant");
     assert_eq!(
-        body["detail"]["code"],
-        "argilla.api.errors::GenericServerError"
+        body,
+        json!({"detail": format!(
+            "Dataset with name `first` already exists for workspace with id `{ARGILLA_WS}`"
+        )})
     );
-    assert_eq!(params["type"], "sqlalchemy.exc.IntegrityError");
-    let message = params["message"].as_str().unwrap_or("");
-    assert!(
-        message.starts_with(
-            "(sqlite3.IntegrityError) UNIQUE constraint failed: datasets.name, datasets.workspace_id\n\
-             [SQL: UPDATE datasets SET name=?, updated_at=?, last_activity_at=? WHERE datasets.id = ?]\n\
-             [parameters: ('first', '"
-        ),
-        "{message}"
-    );
-    assert!(message.contains(&id.replace('-', "")), "{message}");
     let read = app.owner_expects(Method::GET, &path, None, 200).await;
-    assert_eq!(read["name"], "second", "nothing changed");
+    assert_eq!(
+        (&read["name"], &read["guidelines"]),
+        (&json!("second"), &Value::Null),
+        "nothing changed"
+    );
     Ok(())
 }
 

@@ -14,13 +14,12 @@ use super::schemas::{DatasetCreate, DatasetUpdate, DatasetsQuery};
 use super::shapes;
 use crate::api::bodies::{json, Items};
 use crate::api::not_found::{self, existing_dataset};
-use crate::db::{AppliedChanges, DatasetColumn, DatasetCreated, DatasetUpdated, Published};
+use crate::db::{DatasetCreated, DatasetUpdated, Published};
 use crate::error::{ApiError, ApiResult};
 use crate::models::datasets::{Dataset, DatasetStatus};
 use crate::models::now_timestamp;
 use crate::models::records::{RecordStatus, ResponseStatus};
 use crate::policy::{require_owner_or_admin_member, require_owner_or_member};
-use crate::python::repr::{py_json_dumps, py_repr};
 use crate::state::AppState;
 
 /// `GET /api/v1/me/datasets?workspace_id=&name=&status=`: 401 → 422 → 403 (a workspace the
@@ -85,7 +84,7 @@ pub async fn get(
 }
 
 /// `PATCH /api/v1/datasets/{dataset_id}`: 422 → 404 → 403; allowed on drafts and published
-/// datasets. A name another dataset of the workspace has is the real server's 500.
+/// datasets. A name another dataset of the workspace has is a 409, as on create.
 pub async fn update(State(state): State<AppState>, request: WithBody) -> ApiResult<Response> {
     let Valid { caller, ids, body } = request.validated(DatasetUpdate::validate)?;
     let id = ids.id("dataset_id")?;
@@ -96,7 +95,13 @@ pub async fn update(State(state): State<AppState>, request: WithBody) -> ApiResu
         DatasetUpdated::Updated(updated) => {
             Ok(json(StatusCode::OK, &shapes::Dataset::from(&*updated)))
         }
-        DatasetUpdated::NameTaken(applied) => Err(name_constraint_failed(&applied, &now)),
+        // The real server checks no name on a rename and its UNIQUE constraint answers 500
+        // (`sqlalchemy.exc.IntegrityError`); the create's 409 is what it means
+        // (docs/differences.md).
+        DatasetUpdated::NameTaken(applied) => Err(ApiError::ConflictPlain(format!(
+            "Dataset with name `{}` already exists for workspace with id `{}`",
+            applied.stored.name, dataset.workspace_id
+        ))),
         DatasetUpdated::Gone => Err(not_found::dataset(&id)),
     }
 }
@@ -250,52 +255,4 @@ pub(super) async fn manageable(
     let dataset = existing_dataset(state, &ids.id("dataset_id")?).await?;
     require_owner_or_admin_member(state, me, &dataset.workspace_id).await?;
     Ok(dataset)
-}
-
-/// The real server checks no name on a rename: its database's UNIQUE constraint refuses one
-/// taken in the workspace, and the 500 carries SQLAlchemy's text of the UPDATE it tried.
-fn name_constraint_failed(applied: &AppliedChanges, now: &str) -> ApiError {
-    let stored = &applied.stored;
-    let mut columns = Vec::new();
-    let mut parameters = Vec::new();
-    let json_text = |value: serde_json::Value| py_repr(&py_json_dumps(&value));
-    for column in &applied.written {
-        let (name, parameter) = match column {
-            DatasetColumn::Name => ("name", py_repr(&stored.name)),
-            DatasetColumn::Guidelines => (
-                "guidelines",
-                stored.guidelines.as_deref().map_or("None".into(), py_repr),
-            ),
-            DatasetColumn::AllowExtraMetadata => (
-                "allow_extra_metadata",
-                u8::from(stored.allow_extra_metadata).to_string(),
-            ),
-            DatasetColumn::Distribution => (
-                "distribution",
-                json_text(serde_json::to_value(stored.distribution.0).unwrap_or_default()),
-            ),
-            DatasetColumn::Metadata => (
-                "metadata",
-                stored.metadata.as_ref().map_or("None".into(), |m| {
-                    json_text(serde_json::Value::Object(m.0.clone()))
-                }),
-            ),
-        };
-        columns.push(format!("{name}=?"));
-        parameters.push(parameter);
-    }
-    // Python's `str(datetime)`: a space before the time, no fraction when it is zero.
-    let time = py_repr(&now.replacen('T', " ", 1).replace(".000000", ""));
-    parameters.extend([time.clone(), time, py_repr(&stored.id.replace('-', ""))]);
-    ApiError::RealServerFailure {
-        python_type: "sqlalchemy.exc.IntegrityError",
-        message: format!(
-            "(sqlite3.IntegrityError) UNIQUE constraint failed: datasets.name, datasets.workspace_id\n\
-             [SQL: UPDATE datasets SET {}, updated_at=?, last_activity_at=? WHERE datasets.id = ?]\n\
-             [parameters: ({})]\n\
-             (Background on this error at: https://sqlalche.me/e/20/gkpj)",
-            columns.join(", "),
-            parameters.join(", ")
-        ),
-    }
 }
