@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
 """Records performance table (issue 25): argilla-mock's 2.x records against their targets.
 
-usage: scripts/bench_records.py [--smoke] [--records N] [--with-real] [--sdk]
+usage: scripts/bench_records.py [--smoke] [--records N] [--database URL] [--with-real] [--sdk]
   --smoke      1,000 records and a few queries: keeps the script working (CI); not judged
   --records N  records loaded before the searches (default 100,000)
+  --database URL  the mock's --database (default its own: sqlite::memory:; `sqlite:` is a
+               private temporary file, which keeps only SQLite's page cache in memory)
   --with-real  also run ../shared/real-server-2.8.0/bulk_upsert_bench.py against the real
                argilla-server 2.8.0 (../shared/oracle/start-real-argilla-2.sh, port 6951) for the
                bulk row
@@ -43,9 +45,10 @@ class Api:
             return json.loads(response.read() or b"null")
 
 
-def start_mock():
+def start_mock(database):
     process = subprocess.Popen(
-        [MOCK, "--port", "0", "--argilla-version", "2.8.0", "--fixtures", os.path.join(ROOT, "fixtures", "fresh-2.8.json")],
+        [MOCK, "--port", "0", "--argilla-version", "2.8.0", "--fixtures", os.path.join(ROOT, "fixtures", "fresh-2.8.json")]
+        + (["--database", database] if database else []),
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         text=True,
@@ -125,6 +128,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--smoke", action="store_true")
     parser.add_argument("--records", type=int, default=100_000)
+    parser.add_argument("--database")
     parser.add_argument("--with-real", action="store_true")
     parser.add_argument("--sdk", action="store_true")
     args = parser.parse_args()
@@ -132,7 +136,7 @@ def main():
     queries = 10 if args.smoke else 200
     batches = max(1, records // 500)
 
-    process, url = start_mock()
+    process, url = start_mock(args.database)
     try:
         api = Api(url)
         rss_idle = rss_mb(process.pid)

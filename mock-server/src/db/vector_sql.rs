@@ -90,42 +90,68 @@ fn stored_similarity(a: &[u8], b: &[u8]) -> Option<f64> {
         return None;
     }
     // In single precision, as Elasticsearch keeps and compares dense vectors, eight lanes at a
-    // time (a search computes this for every vector of a space).
-    let mut dot = [0f32; LANES];
-    let mut aa = [0f32; LANES];
-    let mut bb = [0f32; LANES];
-    let mut i = 0;
-    while i + LANES <= n {
-        for lane in 0..LANES {
-            let (x, y) = (component(a, wa, i + lane), component(b, wb, i + lane));
-            dot[lane] += x * y;
-            aa[lane] += x * x;
-            bb[lane] += y * y;
-        }
-        i += LANES;
-    }
-    while i < n {
-        let (x, y) = (component(a, wa, i), component(b, wb, i));
-        dot[0] += x * y;
-        aa[0] += x * x;
-        bb[0] += y * y;
-        i += 1;
-    }
-    let sum = |v: [f32; LANES]| v.iter().map(|x| f64::from(*x)).sum::<f64>();
-    let norms = (sum(aa) * sum(bb)).sqrt();
-    (norms > 0.0).then(|| sum(dot) / norms)
+    // time, with a loop per pair of widths so that each compiles to straight vector code (a
+    // search computes this for every vector of a space).
+    let sums = match (wa, wb) {
+        (4, 4) => Sums::of::<4, 4>(a, b, n),
+        (4, _) => Sums::of::<4, 8>(a, b, n),
+        (_, 4) => Sums::of::<8, 4>(a, b, n),
+        _ => Sums::of::<8, 8>(a, b, n),
+    };
+    let norms = (sums.aa * sums.bb).sqrt();
+    (norms > 0.0).then(|| sums.dot / norms)
 }
 
 const LANES: usize = 8;
 
-/// Component `i` of a vector stored `width` bytes per component.
+/// The dot product and the two squared norms of a pair of vectors.
+struct Sums {
+    dot: f64,
+    aa: f64,
+    bb: f64,
+}
+
+impl Sums {
+    /// For `n` components stored `WA` and `WB` bytes each.
+    fn of<const WA: usize, const WB: usize>(a: &[u8], b: &[u8], n: usize) -> Sums {
+        let mut dot = [0f32; LANES];
+        let mut aa = [0f32; LANES];
+        let mut bb = [0f32; LANES];
+        let whole = n - n % LANES;
+        let (a_lanes, b_lanes) = (
+            a[..whole * WA].chunks_exact(LANES * WA),
+            b[..whole * WB].chunks_exact(LANES * WB),
+        );
+        for (ca, cb) in a_lanes.zip(b_lanes) {
+            for lane in 0..LANES {
+                let (x, y) = (component::<WA>(ca, lane), component::<WB>(cb, lane));
+                dot[lane] += x * y;
+                aa[lane] += x * x;
+                bb[lane] += y * y;
+            }
+        }
+        for i in whole..n {
+            let (x, y) = (component::<WA>(a, i), component::<WB>(b, i));
+            dot[0] += x * y;
+            aa[0] += x * x;
+            bb[0] += y * y;
+        }
+        let sum = |v: [f32; LANES]| v.iter().map(|x| f64::from(*x)).sum::<f64>();
+        Sums {
+            dot: sum(dot),
+            aa: sum(aa),
+            bb: sum(bb),
+        }
+    }
+}
+
+/// Component `i` of a vector stored `W` bytes per component.
 #[inline(always)]
-fn component(bytes: &[u8], width: usize, i: usize) -> f32 {
-    if width == 4 {
-        let c = &bytes[i * 4..i * 4 + 4];
+fn component<const W: usize>(bytes: &[u8], i: usize) -> f32 {
+    let c = &bytes[i * W..i * W + W];
+    if W == 4 {
         f32::from_le_bytes([c[0], c[1], c[2], c[3]])
     } else {
-        let c = &bytes[i * 8..i * 8 + 8];
         f64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]) as f32
     }
 }
