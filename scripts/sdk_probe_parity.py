@@ -23,9 +23,9 @@ DATETIME = re.compile(r"datetime\.datetime\([0-9, ]+\)")
 KEY = re.compile(r'"api_key": ?"[^"]*"')
 PORT = re.compile(r"127\.0\.0\.1:\d+|localhost:\d+")
 MISSING = "00000000-0000-0000-0000-00000badc0de"
-# A recorder cuts long bodies, "...[N chars]", maybe through an id or a timestamp: the last 40
-# characters before the cut are not compared.
-CUT = re.compile(r"^(.*).{40}(\.\.\.\[\d+ chars\])$", re.S)
+# A recorder cuts long bodies, "...[N chars]" (records) or "...<N chars>" (datasets), maybe through
+# an id or a timestamp: the last 40 characters before the cut are not compared.
+CUT = re.compile(r"^(.*).{40}(\.\.\.(?:\[\d+ chars\]|<\d+ chars>))$", re.S)
 
 
 def blank(text):
