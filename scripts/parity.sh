@@ -80,6 +80,31 @@ fresh_oracle() {
   started+=("$2")
 }
 
+# recorded_contract NAME PROBE RECORDING SDK_KNOWN [PROBE_ARG...]: a contract's recorders
+# (capture_NAME.py, then the SDK probe) against a fresh mock each, compared with what they
+# recorded on the real server; known differences in scripts/parity-known/NAME.txt and SDK_KNOWN
+# (empty: none).
+recorded_contract() {
+  local name=$1 probe=$2 recording=$3 sdk_known=$4
+  shift 4
+  local captured="$TARGET/parity/$name"
+  rm -rf "$captured" && mkdir -p "$captured"
+  start_mock 2.8.0 fixtures/fresh-2.8.json
+  python3 "$RECORDED/capture_$name.py" "$mock_url" "$captured/transcripts" >"$captured/capture.log" 2>&1 \
+    || echo "capture_$name.py stopped early (see $captured/capture.log)"
+  stop_mock
+  python3 scripts/transcript_parity.py "$RECORDED/$name-transcripts" "$captured/transcripts" \
+    --label "$name (capture_$name.py)" --known "scripts/parity-known/$name.txt" ${args[@]+"${args[@]}"} || failed=1
+  start_mock 2.8.0 fixtures/fresh-2.8.json
+  ARGILLA_API_URL="$mock_url" ARGILLA_API_KEY=argilla.apikey .venvs/argilla2-2.8.0/bin/python \
+    "$RECORDED/$probe" "$mock_url" argilla.apikey "$@" >"$captured/sdk-probe.json" 2>"$captured/sdk-probe.err" || true
+  stop_mock
+  local known=()
+  [ -n "$sdk_known" ] && known=(--known "$sdk_known")
+  python3 scripts/sdk_probe_parity.py "$RECORDED/$recording" "$captured/sdk-probe.json" \
+    --label "$name (2.8.0 SDK probe)" ${known[@]+"${known[@]}"} ${args[@]+"${args[@]}"} || failed=1
+}
+
 failed=0
 for profile in $profiles; do
   case "$profile" in
@@ -110,36 +135,12 @@ for profile in $profiles; do
       bash "$ORACLE/stop-real-argilla.sh" "$REAL2_PORT" >/dev/null 2>&1 || true
       ;;
     datasets)
-      captured="$TARGET/parity/datasets"
-      rm -rf "$captured" && mkdir -p "$captured"
-      start_mock 2.8.0 fixtures/fresh-2.8.json
-      python3 "$RECORDED/capture_datasets.py" "$mock_url" "$captured/transcripts" >"$captured/capture.log" 2>&1 \
-        || echo "capture_datasets.py stopped early (see $captured/capture.log)"
-      stop_mock
-      python3 scripts/transcript_parity.py "$RECORDED/datasets-transcripts" "$captured/transcripts" \
-        --label "datasets (capture_datasets.py)" --known scripts/parity-known/datasets.txt ${args[@]+"${args[@]}"} || failed=1
-      start_mock 2.8.0 fixtures/fresh-2.8.json
-      ARGILLA_API_URL="$mock_url" ARGILLA_API_KEY=argilla.apikey .venvs/argilla2-2.8.0/bin/python \
-        "$RECORDED/sdk_datasets_probe.py" "$mock_url" argilla.apikey >"$captured/sdk-probe.json" 2>"$captured/sdk-probe.err" || true
-      stop_mock
-      python3 scripts/sdk_probe_parity.py "$RECORDED/sdk-datasets-probe-2.8.0.json" "$captured/sdk-probe.json" \
-        --label "datasets (2.8.0 SDK probe)" ${args[@]+"${args[@]}"} || failed=1
+      recorded_contract datasets sdk_datasets_probe.py sdk-datasets-probe-2.8.0.json ""
       ;;
     records)
-      captured="$TARGET/parity/records"
-      rm -rf "$captured" && mkdir -p "$captured"
-      start_mock 2.8.0 fixtures/fresh-2.8.json
-      python3 "$RECORDED/capture_records.py" "$mock_url" "$captured/transcripts" >"$captured/capture.log" 2>&1 \
-        || echo "capture_records.py stopped early (see $captured/capture.log)"
-      stop_mock
-      python3 scripts/transcript_parity.py "$RECORDED/records-transcripts" "$captured/transcripts" \
-        --label "records (capture_records.py)" --known scripts/parity-known/records.txt ${args[@]+"${args[@]}"} || failed=1
-      start_mock 2.8.0 fixtures/fresh-2.8.json
-      ARGILLA_API_URL="$mock_url" ARGILLA_API_KEY=argilla.apikey .venvs/argilla2-2.8.0/bin/python \
-        "$RECORDED/sdk_records_probe.py" "$mock_url" argilla.apikey /dev/null >"$captured/sdk-probe.json" 2>"$captured/sdk-probe.err" || true
-      stop_mock
-      python3 scripts/sdk_probe_parity.py "$RECORDED/sdk-records-probe-2.8.0.json" "$captured/sdk-probe.json" \
-        --label "records (2.8.0 SDK probe)" --known scripts/parity-known/records-sdk.txt ${args[@]+"${args[@]}"} || failed=1
+      # The records probe's third argument: the oracle's log of search-engine bodies (the mock has none).
+      recorded_contract records sdk_records_probe.py sdk-records-probe-2.8.0.json \
+        scripts/parity-known/records-sdk.txt /dev/null
       ;;
     *) echo "unknown profile $profile (1.x, 2.x, datasets or records)" >&2; exit 2 ;;
   esac

@@ -41,24 +41,14 @@ pub struct DatasetChanges {
     pub metadata: Option<Option<Map<String, Value>>>,
 }
 
-/// A dataset column a PATCH wrote, in the table's column order (the order the real server's
-/// UPDATE names them in).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DatasetColumn {
-    Name,
-    Guidelines,
-    AllowExtraMetadata,
-    Distribution,
-    Metadata,
-}
-
-/// A PATCH applied to a dataset: what is stored, what the answer shows, and what was written.
+/// A PATCH applied to a dataset: what is stored, what the answer shows, and whether any
+/// column was written.
 #[derive(Debug, Clone)]
 pub struct AppliedChanges {
     pub stored: Dataset,
     pub shown: Dataset,
-    /// Empty when nothing changed: the row (and its timestamps) stay as they were.
-    pub written: Vec<DatasetColumn>,
+    /// False when nothing changed: the row (and its timestamps) stay as they were.
+    pub written: bool,
 }
 
 impl DatasetChanges {
@@ -70,10 +60,10 @@ impl DatasetChanges {
     pub fn apply(&self, current: &Dataset) -> AppliedChanges {
         let mut stored = current.clone();
         let mut shown_metadata = None;
-        let mut written = Vec::new();
+        let mut written = false;
         if let Some(name) = self.name.as_ref().filter(|n| **n != current.name) {
             stored.name = name.clone();
-            written.push(DatasetColumn::Name);
+            written = true;
         }
         if let Some(guidelines) = self
             .guidelines
@@ -81,18 +71,18 @@ impl DatasetChanges {
             .filter(|g| **g != current.guidelines)
         {
             stored.guidelines = guidelines.clone();
-            written.push(DatasetColumn::Guidelines);
+            written = true;
         }
         if let Some(allow) = self
             .allow_extra_metadata
             .filter(|a| *a != current.allow_extra_metadata)
         {
             stored.allow_extra_metadata = allow;
-            written.push(DatasetColumn::AllowExtraMetadata);
+            written = true;
         }
         if let Some(distribution) = self.distribution {
             stored.distribution = Json(distribution);
-            written.push(DatasetColumn::Distribution);
+            written = true;
         }
         match (&self.metadata, &current.metadata) {
             (None, _) => {}
@@ -105,7 +95,7 @@ impl DatasetChanges {
                 let sent = sent.clone().map(Json);
                 if sent != *kept {
                     stored.metadata = sent;
-                    written.push(DatasetColumn::Metadata);
+                    written = true;
                 }
             }
         }
@@ -126,8 +116,8 @@ impl DatasetChanges {
 pub enum DatasetUpdated {
     /// The dataset as the answer shows it (see [`DatasetChanges::apply`]).
     Updated(Box<Dataset>),
-    /// Another dataset of the workspace has the new name.
-    NameTaken(Box<AppliedChanges>),
+    /// Another dataset of the workspace has this name, the one the PATCH gave.
+    NameTaken(String),
     Gone,
 }
 
@@ -256,7 +246,7 @@ impl Database {
             return Ok(DatasetUpdated::Gone);
         };
         let mut applied = changes.apply(&current);
-        if applied.written.is_empty() {
+        if !applied.written {
             return Ok(DatasetUpdated::Updated(Box::new(applied.shown)));
         }
         for row in [&mut applied.stored, &mut applied.shown] {
@@ -280,7 +270,7 @@ impl Database {
         .await;
         match updated {
             Err(e) if is_unique_violation(&e) => {
-                return Ok(DatasetUpdated::NameTaken(Box::new(applied)))
+                return Ok(DatasetUpdated::NameTaken(applied.stored.name))
             }
             other => other?,
         };

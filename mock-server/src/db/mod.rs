@@ -28,8 +28,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::SqlitePool;
 
 pub use datasets::{
-    AppliedChanges, DatasetChanges, DatasetColumn, DatasetCreated, DatasetFilter, DatasetUpdated,
-    Published,
+    AppliedChanges, DatasetChanges, DatasetCreated, DatasetFilter, DatasetUpdated, Published,
 };
 pub use image::Image;
 pub use progress::{MetadataValues, Progress, UserProgress};

@@ -178,24 +178,27 @@ mod tests {
         assert_eq!(similarity(&[0.0, 0.0], &[1.0, 0.0]), None);
     }
 
+    /// `vector_cosine(a, b)` as SQLite computes it.
+    async fn cosine_in_sql(db: &Database, a: &[f64], b: &[f64]) -> Option<f64> {
+        let (s,): (Option<f64>,) = sqlx::query_as("SELECT vector_cosine(?, ?)")
+            .bind(vector_bytes(a))
+            .bind(vector_bytes(b))
+            .fetch_one(db.pool())
+            .await
+            .expect("call");
+        s
+    }
+
     #[tokio::test]
     async fn every_connection_has_the_function() {
         let db = Database::open(&Storage::Memory).await.expect("open");
-        let (s,): (Option<f64>,) = sqlx::query_as("SELECT vector_cosine(?, ?)")
-            .bind(vector_bytes(&[1.0, 1.0]))
-            .bind(vector_bytes(&[1.0, 0.0]))
-            .fetch_one(db.pool())
+        let s = cosine_in_sql(&db, &[1.0, 1.0], &[1.0, 0.0])
             .await
-            .expect("call");
-        let s = s.expect("a similarity");
+            .expect("a similarity");
         assert!((s - std::f64::consts::FRAC_1_SQRT_2).abs() < 1e-6, "{s}");
-        let (mixed,): (Option<f64>,) = sqlx::query_as("SELECT vector_cosine(?, ?)")
-            .bind(vector_bytes(&[0.1, 0.0]))
-            .bind(vector_bytes(&[1.0, 0.0]))
-            .fetch_one(db.pool())
+        let mixed = cosine_in_sql(&db, &[0.1, 0.0], &[1.0, 0.0])
             .await
-            .expect("call");
-        let mixed = mixed.expect("8-byte and 4-byte vectors compare too");
+            .expect("8-byte and 4-byte vectors compare too");
         assert!((mixed - 1.0).abs() < 1e-6, "{mixed}");
     }
 }

@@ -66,10 +66,7 @@ pub async fn create(State(state): State<AppState>, request: WithBody) -> ApiResu
             "Workspace with id `{}` not found",
             dataset.workspace_id
         ))),
-        DatasetCreated::NameTaken => Err(ApiError::ConflictPlain(format!(
-            "Dataset with name `{}` already exists for workspace with id `{}`",
-            dataset.name, dataset.workspace_id
-        ))),
+        DatasetCreated::NameTaken => Err(name_taken(&dataset.name, &dataset.workspace_id)),
     }
 }
 
@@ -98,12 +95,16 @@ pub async fn update(State(state): State<AppState>, request: WithBody) -> ApiResu
         // The real server checks no name on a rename and its UNIQUE constraint answers 500
         // (`sqlalchemy.exc.IntegrityError`); the create's 409 is what it means
         // (docs/differences.md).
-        DatasetUpdated::NameTaken(applied) => Err(ApiError::ConflictPlain(format!(
-            "Dataset with name `{}` already exists for workspace with id `{}`",
-            applied.stored.name, dataset.workspace_id
-        ))),
+        DatasetUpdated::NameTaken(name) => Err(name_taken(&name, &dataset.workspace_id)),
         DatasetUpdated::Gone => Err(not_found::dataset(&id)),
     }
+}
+
+/// The 409 of a dataset name its workspace already has.
+fn name_taken(name: &str, workspace_id: &str) -> ApiError {
+    ApiError::ConflictPlain(format!(
+        "Dataset with name `{name}` already exists for workspace with id `{workspace_id}`"
+    ))
 }
 
 /// `DELETE /api/v1/datasets/{dataset_id}`: 404 → 403; drafts and published datasets, with
